@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The differential suite: every case in testdata/compat runs through
+// ansible-playbook and through goplay, and stdout and the exit code must be
+// identical after normalising times, durations, absolute paths and the order
+// of host lines inside one task.
+
+var goplayBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "goplay-bin")
+	if err != nil {
+		panic(err)
+	}
+	goplayBin = filepath.Join(dir, "goplay")
+	build := exec.Command("go", "build", "-o", goplayBin, ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building goplay: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func requireAnsible(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("ansible-playbook")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ansible-playbook is not installed; .ci/run installs ansible-core")
+		}
+		t.Skip("ansible-playbook is not installed (apt-get install ansible-core); CI fails instead of skipping")
+	}
+	return p
+}
+
+type runResult struct {
+	stdout, stderr string
+	rc             int
+}
+
+// runCase runs one case directory's playbook with prog (ansible-playbook or
+// goplay) in a private copy of the directory, as ansible-ref/run-ref.sh does.
+func runCase(t *testing.T, src, prog string) (runResult, string) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := exec.Command("cp", "-r", src+"/.", dir).Run(); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		return strings.TrimSpace(string(b))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pre.sh")); err == nil {
+		c := exec.Command("bash", "pre.sh")
+		c.Dir = dir
+		c.Run()
+	}
+	pb := "playbook.yml"
+	if n := read("playbook_name"); n != "" {
+		pb = n
+	}
+	var argv []string
+	if w := read("wrapper"); w != "" {
+		argv = append(argv, strings.Fields(w)...)
+	}
+	argv = append(argv, prog)
+	if _, err := os.Stat(filepath.Join(dir, "inventory")); err == nil {
+		argv = append(argv, "-i", "inventory")
+	}
+	argv = append(argv, strings.Fields(read("args"))...)
+	argv = append(argv, pb)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = dir
+	env := []string{}
+	for _, e := range os.Environ() {
+		if strings.HasPrefix(e, "ANSIBLE_") {
+			continue
+		}
+		env = append(env, e)
+	}
+	env = append(env, "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
+	env = append(env, strings.Fields(read("env"))...)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	rc := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		rc = ee.ExitCode()
+		if rc < 0 {
+			rc = 128
+		}
+	} else if err != nil {
+		t.Fatalf("running %s: %v", prog, err)
+	}
+	return runResult{out.String(), errb.String(), rc}, dir
+}
+
+var (
+	timeRe  = regexp.MustCompile(`"(start|end)": "\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?"`)
+	deltaRe = regexp.MustCompile(`"delta": "\d+:\d\d:\d\d(\.\d+)?"`)
+	pauseRe = regexp.MustCompile(`Paused for [0-9.]+ (seconds|minutes)`)
+)
+
+// normalise masks what may differ between two runs and sorts the host
+// records inside each task section.
+func normalise(s, dir string) string {
+	s = strings.ReplaceAll(s, dir, "/CASE")
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		s = strings.ReplaceAll(s, real, "/CASE")
+	}
+	s = timeRe.ReplaceAllString(s, `"$1": "TIME"`)
+	s = deltaRe.ReplaceAllString(s, `"delta": "DELTA"`)
+	s = pauseRe.ReplaceAllString(s, "Paused for N $1")
+	lines := strings.Split(s, "\n")
+	var out []string
+	var records [][]string
+	flush := func() {
+		sort.SliceStable(records, func(i, j int) bool {
+			return strings.Join(records[i], "\n") < strings.Join(records[j], "\n")
+		})
+		for _, r := range records {
+			out = append(out, r...)
+		}
+		records = nil
+	}
+	isStart := func(l string) bool {
+		for _, p := range []string{"ok: [", "changed: [", "skipping: [", "fatal: [", "failed: [", "FAILED - RETRYING: [", "included: "} {
+			if strings.HasPrefix(l, p) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, l := range lines {
+		switch {
+		case strings.HasSuffix(l, "*") && (strings.HasPrefix(l, "TASK [") || strings.HasPrefix(l, "PLAY ") || strings.HasPrefix(l, "RUNNING HANDLER [") || strings.HasPrefix(l, "NO MORE HOSTS") || strings.HasPrefix(l, "PLAY RECAP")):
+			flush()
+			out = append(out, l)
+		case isStart(l):
+			records = append(records, []string{l})
+		case len(records) > 0 && l != "":
+			records[len(records)-1] = append(records[len(records)-1], l)
+		default:
+			flush()
+			out = append(out, l)
+		}
+	}
+	flush()
+	return strings.Join(out, "\n")
+}
+
+func TestCompat(t *testing.T) {
+	ansible := requireAnsible(t)
+	cases, err := filepath.Glob("testdata/compat/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 60 && os.Getenv("CI") != "" {
+		t.Logf("only %d compat cases", len(cases))
+	}
+	for _, c := range cases {
+		c := c
+		abs, _ := filepath.Abs(c)
+		t.Run(filepath.Base(c), func(t *testing.T) {
+			t.Parallel()
+			want, wdir := runCase(t, abs, ansible)
+			got, gdir := runCase(t, abs, goplayBin)
+			w, g := normalise(want.stdout, wdir), normalise(got.stdout, gdir)
+			if w != g {
+				t.Errorf("stdout differs (ansible-playbook vs goplay):\n%s\n--- goplay stderr:\n%s", lineDiff(w, g), got.stderr)
+			}
+			if want.rc != got.rc {
+				t.Errorf("exit code: ansible-playbook %d, goplay %d\n--- goplay stderr:\n%s", want.rc, got.rc, got.stderr)
+			}
+		})
+	}
+}
+
+// lineDiff shows the first differing lines with some context.
+func lineDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	i := 0
+	for i < len(al) && i < len(bl) && al[i] == bl[i] {
+		i++
+	}
+	from := max(0, i-3)
+	var sb strings.Builder
+	for k := from; k < i; k++ {
+		sb.WriteString("  " + al[k] + "\n")
+	}
+	for k := i; k < min(len(al), i+8); k++ {
+		sb.WriteString("- " + al[k] + "\n")
+	}
+	for k := i; k < min(len(bl), i+8); k++ {
+		sb.WriteString("+ " + bl[k] + "\n")
+	}
+	return sb.String()
+}

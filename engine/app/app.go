@@ -1,0 +1,212 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/goplay/goplay/engine/config"
+	"github.com/goplay/goplay/engine/output"
+	"github.com/goplay/goplay/engine/playbook"
+	"github.com/goplay/goplay/engine/runner"
+	"github.com/goplay/goplay/engine/template"
+	"github.com/goplay/goplay/inventory"
+)
+
+// Hooks let other packages extend the command without the engine
+// importing them (the SSH connector, the sandbox).
+var (
+	// NewConnector returns the connector for non-local hosts.
+	NewConnector func(opt *runner.Options) runner.Connector
+)
+
+// Main runs goplay with args (without the program name) and returns the
+// exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	getenv := func(k string) (string, bool) { return os.LookupEnv(k) }
+	cwd, _ := os.Getwd()
+	cfg, cfgWarns, err := config.Load(cwd, getenv)
+	d := output.NewDisplay(stdout, stderr)
+	if err != nil {
+		d.Error(err.Error())
+		return 1
+	}
+	opts, code, done := parseArgs(args, cfg, stdout, stderr)
+	if done {
+		return code
+	}
+	d.Verbosity = opts.Verbosity
+	d.DeprecationWarnings = cfg.DeprecationWarnings
+	d.Color = colorEnabled(cfg, stdout)
+	if f, ok := stdout.(*os.File); ok && d.Color {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w-1 > 79 {
+			d.Columns = w - 1
+		}
+	}
+	for _, w := range cfgWarns {
+		d.Warning(w)
+	}
+	if opts.Verbosity > 0 {
+		if cfg.File() != "" {
+			d.Print("Using "+cfg.File()+" as config file", "")
+		} else {
+			d.Print("No config file found; using defaults", "")
+		}
+	}
+	return run(opts, cfg, d, stdin)
+}
+
+func colorEnabled(cfg *config.Config, stdout io.Writer) bool {
+	if cfg.ForceColor {
+		return true
+	}
+	if cfg.NoColor {
+		return false
+	}
+	if f, ok := stdout.(*os.File); ok {
+		return term.IsTerminal(int(f.Fd()))
+	}
+	return false
+}
+
+// cliOptions are the parsed command line.
+type cliOptions struct {
+	Playbooks   []string
+	Inventory   []string
+	ExtraVars   []string
+	Limit       string
+	Forks       int
+	Verbosity   int
+	Check, Diff bool
+	SyntaxCheck bool
+	ListHosts   bool
+	ListTasks   bool
+	ListTags    bool
+	Tags        []string
+	SkipTags    []string
+	StartAt     string
+	User        string
+	Connection  string
+	PrivateKey  string
+	Timeout     int
+	Become      bool
+	BecomeUser  string
+	BecomeMeth  string
+}
+
+func run(o *cliOptions, cfg *config.Config, d *output.Display, stdin io.Reader) int {
+	invSources := o.Inventory
+	if len(invSources) == 0 {
+		invSources = cfg.Inventory
+	}
+	inv, warns, err := inventory.Load(invSources)
+	if err != nil {
+		d.Error(err.Error())
+		return 1
+	}
+	for _, w := range warns {
+		d.Warning(w)
+	}
+	extra, err := parseExtraVars(o.ExtraVars)
+	if err != nil {
+		d.Error(err.Error())
+		return 5
+	}
+	if !inv.HasHosts() && cfg.LocalhostWarning {
+		d.Warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")
+	}
+	var pbs []*playbook.Playbook
+	for _, p := range o.Playbooks {
+		pb, err := playbook.Load(p, playbook.Options{RolesPath: cfg.RolesPath, Warn: d.Warning})
+		if err != nil {
+			var pe *playbook.Error
+			if errors.As(err, &pe) {
+				d.Error(pe.Error())
+				return pe.ExitCode()
+			}
+			d.Error(err.Error())
+			return 1
+		}
+		if err := inv.LoadVarsDir(pb.Dir); err != nil {
+			d.Error(err.Error())
+			return 1
+		}
+		pbs = append(pbs, pb)
+	}
+	if o.SyntaxCheck {
+		for _, p := range o.Playbooks {
+			d.Print("\nplaybook: "+p, "")
+		}
+		return 0
+	}
+	tpl := template.New(template.Options{Warn: d.Warning})
+	cb := output.NewDefault(d)
+	cb.ShowSkip = cfg.DisplaySkippedHosts
+	cb.ShowOK = cfg.DisplayOkHosts
+	cb.CheckMark = cfg.CheckModeMarkers
+	ropt := runner.Options{
+		Verbosity: o.Verbosity, Check: o.Check, Diff: o.Diff, Forks: o.Forks,
+		ExtraVars: extra, Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAt,
+		Limit: o.Limit, RolesPath: cfg.RolesPath, Connection: o.Connection,
+		RemoteUser: firstNonEmpty(o.User, cfg.RemoteUser), RemotePort: cfg.RemotePort,
+		PrivateKey: firstNonEmpty(o.PrivateKey, cfg.PrivateKeyFile), Timeout: cfg.Timeout,
+		HostKeyChecking: cfg.HostKeyChecking, Become: o.Become || cfg.Become,
+		BecomeUser: firstNonEmpty(o.BecomeUser, cfg.BecomeUser), BecomeMethod: firstNonEmpty(o.BecomeMeth, cfg.BecomeMethod),
+		BecomeFlags: cfg.BecomeFlags, Gathering: cfg.Gathering, AnyErrorsFatal: cfg.AnyErrorsFatal,
+		ConfigFile: cfg.File(), InventorySources: invSources, LegacyBareVars: true,
+		Callback: cb, Display: d, Stdin: stdin,
+	}
+	if o.Timeout > 0 {
+		ropt.Timeout = o.Timeout
+	}
+	if ropt.Forks <= 0 {
+		ropt.Forks = cfg.Forks
+	}
+	if NewConnector != nil {
+		ropt.Connector = NewConnector(&ropt)
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	rc := 0
+	for _, pb := range pbs {
+		r := runner.New(inv, tpl, ropt)
+		rc = r.Run(ctx, pb)
+		if r.Interrupted() {
+			d.PrintErr(" [ERROR]: User interrupted execution", output.ColorError)
+			return rc
+		}
+		if rc != 0 {
+			break
+		}
+	}
+	return rc
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// abs returns an absolute path.
+func abs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+var _ = strings.TrimSpace
+var _ = fmt.Sprint

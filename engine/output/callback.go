@@ -1,0 +1,436 @@
+package output
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/goplay/goplay/engine/pyfmt"
+)
+
+// Result is one task result as a callback sees it.
+type Result struct {
+	Host string
+	// Delegate is the templated delegate_to name when the task is delegated
+	// to another host; DelegateAddr is the address Ansible resolves for it
+	// (the delegate's name when it has no address variable, nil for None).
+	Delegate     string
+	DelegateAddr any
+	// Action is the task's module (debug's output differs).
+	Action string
+	// Data is the result dict, with its internal _ansible_* keys.
+	Data map[string]any
+	// Loop tells whether the task had a loop (its items were shown already).
+	Loop bool
+	// NoLog censors the result.
+	NoLog bool
+	// TaskName is the task's display name.
+	TaskName string
+}
+
+// Stats holds the recap counters of one host.
+type Stats struct {
+	OK, Changed, Unreachable, Failures, Skipped, Rescued, Ignored int
+}
+
+// Callback receives the events of a run.
+type Callback interface {
+	PlaybookStart(file string)
+	PlayStart(name string, check bool)
+	NoHostsMatched()
+	NoHostsRemaining()
+	TaskStart(name string, handler bool, check bool)
+	OK(r *Result)
+	Failed(r *Result, ignoreErrors bool)
+	Skipped(r *Result)
+	Unreachable(r *Result, ignore bool)
+	ItemOK(r *Result)
+	ItemFailed(r *Result)
+	ItemSkipped(r *Result)
+	Retry(r *Result)
+	Included(file string, hosts []string, label any)
+	Recap(stats map[string]*Stats, check bool)
+}
+
+// Default is ansible-playbook's default stdout callback.
+type Default struct {
+	D         *Display
+	CheckMark bool // check_mode_markers
+	ShowSkip  bool // display_skipped_hosts
+	ShowOK    bool // display_ok_hosts
+	pending   string
+}
+
+// NewDefault returns the default callback writing through d.
+func NewDefault(d *Display) *Default {
+	return &Default{D: d, ShowSkip: true, ShowOK: true}
+}
+
+var _ Callback = (*Default)(nil)
+
+// PlaybookStart prints "PLAYBOOK: name" at -vv.
+func (c *Default) PlaybookStart(file string) {
+	if c.D.Verbosity > 1 {
+		base := file
+		if i := strings.LastIndex(file, "/"); i >= 0 {
+			base = file[i+1:]
+		}
+		c.D.Banner("PLAYBOOK: " + base)
+	}
+}
+
+// PlayStart prints the PLAY banner.
+func (c *Default) PlayStart(name string, check bool) {
+	mark := ""
+	if check && c.CheckMark {
+		mark = " [CHECK MODE]"
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		c.D.Banner("PLAY" + mark)
+		return
+	}
+	c.D.Banner("PLAY [" + name + "]" + mark)
+}
+
+// NoHostsMatched prints Ansible's line for a play without hosts.
+func (c *Default) NoHostsMatched() { c.D.Print("skipping: no hosts matched", ColorSkip) }
+
+// NoHostsRemaining prints the NO MORE HOSTS LEFT banner.
+func (c *Default) NoHostsRemaining() { c.D.Banner("NO MORE HOSTS LEFT") }
+
+// TaskStart prints the TASK or RUNNING HANDLER banner.
+func (c *Default) TaskStart(name string, handler bool, check bool) {
+	prefix := "TASK"
+	if handler {
+		prefix = "RUNNING HANDLER"
+	}
+	mark := ""
+	if check && c.CheckMark {
+		mark = " [CHECK MODE]"
+	}
+	c.D.Banner(fmt.Sprintf("%s [%s]%s", prefix, strings.TrimSpace(name), mark))
+}
+
+// HostLabel is "host", or "host -> delegate" with "(addr)" when the
+// delegate's address differs from its name.
+func HostLabel(r *Result) string {
+	label := r.Host
+	if r.Delegate != "" && r.Delegate != r.Host {
+		label += " -> " + r.Delegate
+		if r.DelegateAddr == nil {
+			label += "(None)"
+		} else if a := pyfmt.Str(r.DelegateAddr); a != r.Delegate {
+			label += "(" + a + ")"
+		}
+	}
+	return label
+}
+
+func isDebug(action string) bool {
+	return action == "debug" || action == "ansible.builtin.debug" || action == "ansible.legacy.debug"
+}
+
+// CleanForDisplay returns the copy of a result that callbacks print:
+// failed/skipped removed (and invocation for debug), internal keys dropped
+// except a few, no_log censored.
+func CleanForDisplay(r *Result) map[string]any {
+	src := r.Data
+	if r.NoLog || truthy(src["_ansible_no_log"]) {
+		x := map[string]any{"censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result"}
+		for _, k := range []string{"attempts", "changed", "retries"} {
+			if v, ok := src[k]; ok {
+				x[k] = v
+			}
+		}
+		for _, k := range []string{"_ansible_verbose_always", "_ansible_item_label", "_ansible_no_log", "_ansible_verbose_override"} {
+			if v, ok := src[k]; ok {
+				x[k] = v
+			}
+		}
+		return x
+	}
+	out := make(map[string]any, len(src))
+	for k, v := range src {
+		out[k] = v
+	}
+	delete(out, "failed")
+	delete(out, "skipped")
+	if isDebug(r.Action) {
+		delete(out, "invocation")
+	}
+	return out
+}
+
+// cleanDebug applies the default callback's _clean_results for debug.
+func cleanDebug(res map[string]any, action string) {
+	if !isDebug(action) {
+		return
+	}
+	if _, ok := res["msg"]; ok {
+		for k := range res {
+			switch k {
+			case "msg", "exception", "warnings", "deprecations":
+			default:
+				if !strings.HasPrefix(k, "_") {
+					delete(res, k)
+				}
+			}
+		}
+		return
+	}
+	for _, k := range []string{"changed", "failed", "skipped", "invocation", "skip_reason"} {
+		delete(res, k)
+	}
+}
+
+func truthy(v any) bool {
+	b, ok := v.(bool)
+	return ok && b
+}
+
+func (c *Default) verbose(res map[string]any, over int) bool {
+	return (c.D.Verbosity > over || truthy(res["_ansible_verbose_always"])) && !truthy(res["_ansible_verbose_override"])
+}
+
+// Dump serialises a result for display, as _dump_results does.
+func (c *Default) Dump(res map[string]any, indent int) string {
+	if indent <= 0 && (truthy(res["_ansible_verbose_always"]) || c.D.Verbosity > 2) {
+		indent = 4
+	}
+	ab := make(map[string]any, len(res))
+	for k, v := range res {
+		if strings.HasPrefix(k, "_ansible_") {
+			continue
+		}
+		ab[k] = stripInternal(v)
+	}
+	if c.D.Verbosity < 3 {
+		delete(ab, "invocation")
+		delete(ab, "diff")
+	}
+	delete(ab, "exception")
+	if indent <= 0 {
+		indent = -1
+	}
+	return pyfmt.JSON(ab, indent, true)
+}
+
+func stripInternal(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, y := range x {
+			if strings.HasPrefix(k, "_ansible_") && k != "_ansible_no_log" {
+				continue
+			}
+			out[k] = stripInternal(y)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, y := range x {
+			out[i] = stripInternal(y)
+		}
+		return out
+	}
+	return v
+}
+
+func (c *Default) warnings(res map[string]any) {
+	if ws, ok := res["warnings"].([]any); ok {
+		for _, w := range ws {
+			c.D.Warning(pyfmt.Str(w))
+		}
+		delete(res, "warnings")
+	}
+	if ds, ok := res["deprecations"].([]any); ok {
+		for _, d := range ds {
+			if m, ok := d.(map[string]any); ok {
+				v, _ := m["version"].(string)
+				c.D.Deprecated(pyfmt.Str(m["msg"]), v)
+			}
+		}
+		delete(res, "deprecations")
+	}
+}
+
+// OK prints ok: or changed: for a host.
+func (c *Default) OK(r *Result) {
+	res := CleanForDisplay(r)
+	label := HostLabel(r)
+	var msg, color string
+	if truthy(res["changed"]) {
+		msg, color = "changed: ["+label+"]", ColorChanged
+	} else {
+		if !c.ShowOK {
+			return
+		}
+		msg, color = "ok: ["+label+"]", ColorOK
+	}
+	c.warnings(res)
+	if r.Loop {
+		if _, ok := res["results"]; ok {
+			return
+		}
+	}
+	cleanDebug(res, r.Action)
+	if c.verbose(res, 0) {
+		msg += " => " + c.Dump(res, 0)
+	}
+	c.D.Print(msg, color)
+}
+
+// Failed prints the fatal line (loops print their items only).
+func (c *Default) Failed(r *Result, ignoreErrors bool) {
+	res := CleanForDisplay(r)
+	label := HostLabel(r)
+	cleanDebug(res, r.Action)
+	c.warnings(res)
+	if _, ok := res["results"]; !(r.Loop && ok) {
+		c.D.Print("fatal: ["+label+"]: FAILED! => "+c.Dump(res, 0), ColorError)
+	}
+	if ignoreErrors {
+		c.D.Print("...ignoring", ColorSkip)
+	}
+}
+
+// Skipped prints skipping: for a host.
+func (c *Default) Skipped(r *Result) {
+	if !c.ShowSkip {
+		return
+	}
+	res := CleanForDisplay(r)
+	cleanDebug(res, r.Action)
+	if r.Loop {
+		delete(res, "results")
+	}
+	msg := "skipping: [" + r.Host + "]"
+	if c.verbose(res, 0) {
+		msg += " => " + c.Dump(res, 0)
+	}
+	c.D.Print(msg, ColorSkip)
+}
+
+// Unreachable prints the UNREACHABLE line.
+func (c *Default) Unreachable(r *Result, ignore bool) {
+	res := CleanForDisplay(r)
+	c.D.Print("fatal: ["+HostLabel(r)+"]: UNREACHABLE! => "+c.Dump(res, 0), ColorUnreachable)
+	if ignore {
+		c.D.Print("...ignoring", ColorSkip)
+	}
+}
+
+func itemLabel(res map[string]any) string {
+	if truthy(res["_ansible_no_log"]) {
+		return "(censored due to no_log)"
+	}
+	if l, ok := res["_ansible_item_label"]; ok {
+		return pyfmt.Str(l)
+	}
+	return pyfmt.Str(res["item"])
+}
+
+// ItemOK prints one loop item's ok/changed line.
+func (c *Default) ItemOK(r *Result) {
+	res := CleanForDisplay(r)
+	label := itemLabel(r.Data)
+	var msg, color string
+	if truthy(res["changed"]) {
+		msg, color = "changed", ColorChanged
+	} else {
+		if !c.ShowOK {
+			return
+		}
+		msg, color = "ok", ColorOK
+	}
+	msg += ": [" + HostLabel(r) + "] => (item=" + label + ")"
+	cleanDebug(res, r.Action)
+	if c.verbose(res, 0) {
+		msg += " => " + c.Dump(res, 0)
+	}
+	c.D.Print(msg, color)
+}
+
+// ItemFailed prints one loop item's failed line.
+func (c *Default) ItemFailed(r *Result) {
+	res := CleanForDisplay(r)
+	label := itemLabel(r.Data)
+	cleanDebug(res, r.Action)
+	c.warnings(res)
+	c.D.Print("failed: ["+HostLabel(r)+"] (item="+label+") => "+c.Dump(res, 0), ColorError)
+}
+
+// ItemSkipped prints one loop item's skipping line (with its trailing space).
+func (c *Default) ItemSkipped(r *Result) {
+	if !c.ShowSkip {
+		return
+	}
+	res := CleanForDisplay(r)
+	cleanDebug(res, r.Action)
+	msg := "skipping: [" + r.Host + "] => (item=" + itemLabel(r.Data) + ") "
+	if c.verbose(res, 0) {
+		msg += " => " + c.Dump(res, 0)
+	}
+	c.D.Print(msg, ColorSkip)
+}
+
+// Retry prints the FAILED - RETRYING line.
+func (c *Default) Retry(r *Result) {
+	retries, _ := r.Data["retries"].(int)
+	attempts, _ := r.Data["attempts"].(int)
+	msg := fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", HostLabel(r), r.TaskName, retries-attempts)
+	res := CleanForDisplay(r)
+	if c.verbose(res, 2) {
+		msg += "Result was: " + c.Dump(res, 0)
+	}
+	c.D.Print(msg, ColorDebug)
+}
+
+// Included prints "included: FILE for HOSTS".
+func (c *Default) Included(file string, hosts []string, label any) {
+	msg := "included: " + file + " for " + strings.Join(hosts, ", ")
+	if label != nil {
+		msg += " => (item=" + pyfmt.Str(label) + ")"
+	}
+	c.D.Print(msg, ColorSkip)
+}
+
+// Recap prints PLAY RECAP.
+func (c *Default) Recap(stats map[string]*Stats, check bool) {
+	c.D.Banner("PLAY RECAP")
+	hosts := make([]string, 0, len(stats))
+	for h := range stats {
+		hosts = append(hosts, h)
+	}
+	sort.Strings(hosts)
+	for _, h := range hosts {
+		t := stats[h]
+		col := func(lead string, n int, color string) string {
+			s := fmt.Sprintf("%s=%-4d", lead, n)
+			if n != 0 && c.D.Color && color != "" {
+				s = c.D.colorize(s, color)
+			}
+			return s
+		}
+		host := fmt.Sprintf("%-26s", h)
+		if c.D.Color {
+			hc := ColorOK
+			if t.Failures != 0 || t.Unreachable != 0 {
+				hc = ColorError
+			} else if t.Changed != 0 {
+				hc = ColorChanged
+			}
+			host = fmt.Sprintf("%-37s", c.D.colorize(h, hc))
+		}
+		c.D.Print(fmt.Sprintf("%s : %s %s %s %s %s %s %s", host,
+			col("ok", t.OK, ColorOK), col("changed", t.Changed, ColorChanged),
+			col("unreachable", t.Unreachable, ColorUnreachable), col("failed", t.Failures, ColorError),
+			col("skipped", t.Skipped, ColorSkip), col("rescued", t.Rescued, ColorOK),
+			col("ignored", t.Ignored, ColorWarn)), "")
+	}
+	c.D.Print("", "")
+	if check && c.CheckMark {
+		c.D.Banner("DRY RUN")
+	}
+}

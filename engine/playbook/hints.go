@@ -1,0 +1,13 @@
+package playbook
+
+// Hints that ansible-playbook appends to parser errors; users see them, so
+// goplay prints the same words.
+const (
+	dictError             = "This one looks easy to fix. YAML thought it was looking for the start of a\nhash/dictionary and was confused to see a second \"{\". Most likely this was\nmeant to be an ansible template evaluation instead, so we have to give the\nparser a small hint that we wanted a string instead. The solution here is to\njust quote the entire value.\n\nFor instance, if the original line was:\n\n    app_path: {{ base_path }}/foo\n\nIt should be written as:\n\n    app_path: \"{{ base_path }}/foo\"\n"
+	unquotedVariableError = "We could be wrong, but this one looks like it might be an issue with\nmissing quotes. Always quote template expression brackets when they\nstart a value. For instance:\n\n    with_items:\n      - {{ foo }}\n\nShould be written as:\n\n    with_items:\n      - \"{{ foo }}\"\n"
+	unquotedColonError    = "This one looks easy to fix. There seems to be an extra unquoted colon in the line\nand this is confusing the parser. It was only expecting to find one free\ncolon. The solution is just add some quotes around the colon, or quote the\nentire line after the first colon.\n\nFor instance, if the original line was:\n\n    copy: src=file.txt dest=/path/filename:with_colon.txt\n\nIt can be written as:\n\n    copy: src=file.txt dest='/path/filename:with_colon.txt'\n\nOr:\n\n    copy: 'src=file.txt dest=/path/filename:with_colon.txt'\n"
+	partialQuoteError     = "This one looks easy to fix. It seems that there is a value started\nwith a quote, and the YAML parser is expecting to see the line ended\nwith the same kind of quote. For instance:\n\n    when: \"ok\" in result.stdout\n\nCould be written as:\n\n   when: '\"ok\" in result.stdout'\n\nOr equivalently:\n\n   when: \"'ok' in result.stdout\"\n"
+	unbalancedQuotesError = "We could be wrong, but this one looks like it might be an issue with\nunbalanced quotes. If starting a value with a quote, make sure the\nline ends with the same set of quotes. For instance this arbitrary\nexample:\n\n    foo: \"bad\" \"wolf\"\n\nCould be written as:\n\n    foo: '\"bad\" \"wolf\"'\n"
+	leadingTabError       = "There appears to be a tab character at the start of the line.\n\nYAML does not use tabs for formatting. Tabs should be replaced with spaces.\n\nFor example:\n    - name: update tooling\n      vars:\n        version: 1.2.3\n#    ^--- there is a tab there.\n\nShould be written as:\n    - name: update tooling\n      vars:\n        version: 1.2.3\n# ^--- all spaces here.\n"
+	yamlAndShorthandError = "There appears to be both 'k=v' shorthand syntax and YAML in this task. Only one syntax may be used.\n"
+)

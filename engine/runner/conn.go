@@ -1,0 +1,209 @@
+package runner
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	"github.com/goplay/goplay/engine/connection/local"
+	"github.com/goplay/goplay/engine/playbook"
+	"github.com/goplay/goplay/modules"
+)
+
+func execLocal(cmd string) (string, error) {
+	out, err := exec.Command("/bin/sh", "-c", cmd).Output()
+	return string(out), err
+}
+
+// connSpec resolves how to reach target (host itself or its delegate) with
+// Ansible's precedence: host variables over play keywords over CLI flags
+// over config.
+func (pr *playRun) connSpec(t *playbook.Task, host string, vars map[string]any, delegate string) (string, *ConnSpec) {
+	r := pr.r
+	target := host
+	hv := vars
+	if delegate != "" && delegate != host {
+		target = delegate
+		hv = pr.delegateVars(delegate)
+	}
+	str := func(keys ...string) (string, bool) {
+		found := ""
+		ok := false
+		for _, k := range keys { // the last defined name wins, as in Ansible
+			if v, has := hv[k]; has && v != nil {
+				if s, err := r.tpl.RenderString(modules.ToString(v), vars); err == nil {
+					found, ok = s, true
+				}
+			}
+		}
+		return found, ok
+	}
+	kind, ok := str("ansible_connection")
+	if !ok {
+		if c := effConnection(t, pr.play); c != "" {
+			kind = c
+		} else if r.opt.Connection != "" {
+			kind = r.opt.Connection
+		} else {
+			kind = "ssh"
+		}
+	}
+	if kind == "smart" || kind == "paramiko" || kind == "ansible.builtin.ssh" {
+		kind = "ssh"
+	}
+	if kind == "ansible.builtin.local" {
+		kind = "local"
+	}
+	spec := &ConnSpec{Host: target, Address: target, Timeout: r.opt.Timeout, HostKeyChecking: r.opt.HostKeyChecking, Vars: hv}
+	if a, ok := str("ansible_host", "ansible_ssh_host"); ok {
+		spec.Address = a
+	}
+	if u, ok := str("ansible_user", "ansible_ssh_user"); ok {
+		spec.User = u
+	} else if ru := effAny(t, pr.play, func(a *playbook.Attrs) any { return a.RemoteUser }); ru != nil {
+		spec.User, _ = r.tpl.RenderString(modules.ToString(ru), vars)
+	} else {
+		spec.User = r.opt.RemoteUser
+	}
+	if p, ok := str("ansible_port", "ansible_ssh_port"); ok {
+		spec.Port, _ = strconv.Atoi(p)
+	} else if pk := effAny(t, pr.play, func(a *playbook.Attrs) any { return a.Port }); pk != nil {
+		s, _ := r.tpl.RenderString(modules.ToString(pk), vars)
+		spec.Port, _ = strconv.Atoi(s)
+	} else {
+		spec.Port = r.opt.RemotePort
+	}
+	if k, ok := str("ansible_private_key_file", "ansible_ssh_private_key_file"); ok {
+		spec.PrivateKeyFiles = []string{expandHome(k)}
+	} else if r.opt.PrivateKey != "" {
+		spec.PrivateKeyFiles = []string{expandHome(r.opt.PrivateKey)}
+	}
+	if p, ok := str("ansible_password", "ansible_ssh_pass", "ansible_ssh_password"); ok {
+		spec.Password = p
+	} else {
+		spec.Password = r.opt.ConnPass
+	}
+	if c, ok := str("ansible_ssh_common_args"); ok {
+		spec.CommonArgs = c
+	}
+	if hk, ok := str("ansible_host_key_checking", "ansible_ssh_host_key_checking"); ok {
+		b, _ := modules.ToBool(hk)
+		spec.HostKeyChecking = b
+	}
+	if to, ok := str("ansible_timeout", "ansible_ssh_timeout"); ok {
+		spec.Timeout, _ = strconv.Atoi(to)
+	}
+	if effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.Become }, r.opt.Become) {
+		b := &BecomeSpec{Method: r.opt.BecomeMethod, User: r.opt.BecomeUser, Flags: r.opt.BecomeFlags, Password: r.opt.BecomePass}
+		if v := effAny(t, pr.play, func(a *playbook.Attrs) any { return a.BecomeUser }); v != nil {
+			b.User, _ = r.tpl.RenderString(modules.ToString(v), vars)
+		}
+		if v := effAny(t, pr.play, func(a *playbook.Attrs) any { return a.BecomeMethod }); v != nil {
+			b.Method, _ = r.tpl.RenderString(modules.ToString(v), vars)
+		}
+		if v := effAny(t, pr.play, func(a *playbook.Attrs) any { return a.BecomeFlags }); v != nil {
+			b.Flags, _ = r.tpl.RenderString(modules.ToString(v), vars)
+		}
+		if s, ok := str("ansible_become_user"); ok {
+			b.User = s
+		}
+		if s, ok := str("ansible_become_method"); ok {
+			b.Method = s
+		}
+		if s, ok := str("ansible_become_password", "ansible_become_pass", "ansible_sudo_pass"); ok {
+			b.Password = s
+		}
+		if b.Method == "" {
+			b.Method = "sudo"
+		}
+		if b.User == "" {
+			b.User = "root"
+		}
+		spec.Become = b
+	}
+	return kind, spec
+}
+
+func effConnection(t *playbook.Task, play *playbook.Play) string {
+	for p := t; p != nil; p = p.Parent {
+		if p.Connection != "" {
+			return p.Connection
+		}
+		if p.Role != nil && p.Role.Connection != "" {
+			return p.Role.Connection
+		}
+	}
+	if play != nil {
+		return play.Connection
+	}
+	return ""
+}
+
+func expandHome(p string) string {
+	if strings.HasPrefix(p, "~/") {
+		if h, err := os.UserHomeDir(); err == nil {
+			return h + p[1:]
+		}
+	}
+	return p
+}
+
+// connect returns the connection for a task on host.
+func (pr *playRun) connect(t *playbook.Task, host string, vars map[string]any, delegate string) (modules.Conn, error) {
+	kind, spec := pr.connSpec(t, host, vars, delegate)
+	if kind == "local" {
+		c := &local.Conn{}
+		if spec.Become != nil {
+			return becomeLocal(c, spec.Become), nil
+		}
+		return c, nil
+	}
+	if pr.r.opt.Connector == nil {
+		return nil, &unreachable{msg: "connection type " + kind + " is not available"}
+	}
+	return pr.r.opt.Connector.Connect(pr.ctx, kind, spec)
+}
+
+type unreachable struct{ msg string }
+
+func (u *unreachable) Error() string       { return u.msg }
+func (u *unreachable) Unreachable() string { return u.msg }
+
+// becomeLocal wraps a local connection so commands run through sudo/su.
+func becomeLocal(c modules.Conn, b *BecomeSpec) modules.Conn {
+	return &becomeConn{Conn: c, b: b}
+}
+
+type becomeConn struct {
+	modules.Conn
+	b *BecomeSpec
+}
+
+func (c *becomeConn) Exec(ctx context.Context, cmd string, stdin io.Reader) ([]byte, []byte, int, error) {
+	return c.Conn.Exec(ctx, BecomeCommand(c.b, cmd), stdin)
+}
+
+// BecomeCommand wraps cmd for privilege escalation.
+func BecomeCommand(b *BecomeSpec, cmd string) string {
+	q := shellQuote(cmd)
+	switch b.Method {
+	case "su":
+		return "su " + b.Flags + " " + shellQuote(b.User) + " -c " + shellQuote("/bin/sh -c "+q)
+	default:
+		flags := b.Flags
+		if flags == "" {
+			flags = "-H -S -n"
+		}
+		return "sudo " + flags + " -u " + shellQuote(b.User) + " /bin/sh -c " + q
+	}
+}
+
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
+}

@@ -1,0 +1,86 @@
+package runner
+
+import (
+	"context"
+	"io"
+
+	"github.com/goplay/goplay/engine/output"
+	"github.com/goplay/goplay/modules"
+)
+
+// Options configure a run.
+type Options struct {
+	Verbosity     int
+	Check, Diff   bool
+	Forks         int
+	ExtraVars     map[string]any
+	Tags          []string
+	SkipTags      []string
+	StartAtTask   string
+	Limit         string
+	RolesPath     []string
+	ForceHandlers bool
+	// Connection is -c; RemoteUser is -u; PrivateKey is --private-key.
+	Connection string
+	RemoteUser string
+	RemotePort int
+	PrivateKey string
+	Timeout    int
+	// HostKeyChecking is on by default, as in Ansible.
+	HostKeyChecking bool
+	Become          bool
+	BecomeUser      string
+	BecomeMethod    string
+	BecomeFlags     string
+	BecomePass      string
+	ConnPass        string
+	// Gathering is implicit, explicit or smart (ansible.cfg gathering).
+	Gathering string
+	// AnyErrorsFatal is the configured default.
+	AnyErrorsFatal bool
+	// ConfigFile is the ansible.cfg in use, for ansible_config_file.
+	ConfigFile string
+	// InventorySources are the -i sources, for inventory_dir/inventory_file.
+	InventorySources []string
+	// Connector opens connections for non-local hosts; nil means SSH is not
+	// available and such hosts are unreachable.
+	Connector Connector
+	Stdin     io.Reader
+	// LegacyBareVars enables the Ansible 1.x bare-variable loops (on).
+	LegacyBareVars bool
+	// Callback prints the run; Display prints warnings.
+	Callback output.Callback
+	Display  *output.Display
+}
+
+// ConnSpec says how to reach one host, resolved from its variables.
+type ConnSpec struct {
+	Host            string // inventory name
+	Address         string
+	Port            int
+	User            string
+	PrivateKeyFiles []string
+	Password        string
+	Timeout         int
+	HostKeyChecking bool
+	CommonArgs      string
+	Become          *BecomeSpec
+	Vars            map[string]any
+}
+
+// BecomeSpec is the privilege escalation of one task.
+type BecomeSpec struct {
+	Method, User, Flags, Password, Exe string
+}
+
+// Connector opens connections of a given type (ssh, …).
+type Connector interface {
+	Connect(ctx context.Context, kind string, spec *ConnSpec) (modules.Conn, error)
+}
+
+// UnreachableError is a connection failure; Msg is shown after
+// "Failed to connect to the host via ssh: ".
+type UnreachableError interface {
+	error
+	Unreachable() string
+}

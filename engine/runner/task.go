@@ -1,0 +1,1098 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/goplay/goplay/engine/output"
+	"github.com/goplay/goplay/engine/playbook"
+	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/template"
+	"github.com/goplay/goplay/modules"
+)
+
+// hostResult is the outcome of a task on one host.
+type hostResult struct {
+	host        string
+	res         map[string]any
+	failed      bool
+	unreachable bool
+	skipped     bool
+	changed     bool
+	ignored     bool
+	label       *output.Result
+	delegate    string
+	vars        map[string]any
+}
+
+// effective attribute lookups through the parents of a task.
+func effBool(t *playbook.Task, play *playbook.Play, get func(a *playbook.Attrs) *bool, def bool) bool {
+	for p := t; p != nil; p = p.Parent {
+		if b := get(&p.Attrs); b != nil {
+			return *b
+		}
+		if p.Role != nil {
+			if b := get(&p.Role.Attrs); b != nil {
+				return *b
+			}
+		}
+	}
+	if play != nil {
+		if b := get(&play.Attrs); b != nil {
+			return *b
+		}
+	}
+	return def
+}
+
+func effAny(t *playbook.Task, play *playbook.Play, get func(a *playbook.Attrs) any) any {
+	for p := t; p != nil; p = p.Parent {
+		if v := get(&p.Attrs); v != nil {
+			return v
+		}
+		if p.Role != nil {
+			if v := get(&p.Role.Attrs); v != nil {
+				return v
+			}
+		}
+	}
+	if play != nil {
+		return get(&play.Attrs)
+	}
+	return nil
+}
+
+// allWhen collects the task's conditions and its parents' (outer first).
+func allWhen(t *playbook.Task) []any {
+	var out []any
+	var chain []*playbook.Task
+	for p := t; p != nil; p = p.Parent {
+		chain = append([]*playbook.Task{p}, chain...)
+	}
+	seenRole := map[*playbook.Role]bool{}
+	for _, p := range chain {
+		if p.Role != nil && !seenRole[p.Role] {
+			seenRole[p.Role] = true
+			out = append(out, p.Role.When...)
+		}
+		out = append(out, p.When...)
+	}
+	return out
+}
+
+func allTags(t *playbook.Task) []string {
+	var out []string
+	for p := t; p != nil; p = p.Parent {
+		out = append(out, p.Tags...)
+		if p.Role != nil {
+			out = append(out, p.Role.Tags...)
+		}
+	}
+	if t.Play != nil {
+		out = append(out, t.Play.Tags...)
+	}
+	return out
+}
+
+// tagsMatch implements Ansible's --tags/--skip-tags evaluation.
+func tagsMatch(tags, only, skip []string) bool {
+	has := func(s string) bool {
+		for _, t := range tags {
+			if t == s {
+				return true
+			}
+		}
+		return false
+	}
+	run := true
+	if len(only) > 0 && !(len(only) == 1 && only[0] == "all") {
+		run = false
+		for _, o := range only {
+			switch o {
+			case "all":
+				if !has("never") {
+					run = true
+				}
+			case "tagged":
+				if len(tags) > 0 && !has("never") {
+					run = true
+				}
+			case "untagged":
+				if len(tags) == 0 {
+					run = true
+				}
+			default:
+				if has(o) {
+					run = true
+				}
+			}
+		}
+		if has("always") {
+			run = true
+		}
+	} else if has("never") {
+		run = false
+	}
+	if run && len(skip) > 0 {
+		for _, s := range skip {
+			switch s {
+			case "all":
+				if !has("always") || containsStr(skip, "always") {
+					run = false
+				}
+			case "tagged":
+				if len(tags) > 0 && (!has("always") || containsStr(skip, "always")) {
+					run = false
+				}
+			case "untagged":
+				if len(tags) == 0 {
+					run = false
+				}
+			default:
+				if has(s) {
+					run = false
+				}
+			}
+		}
+	}
+	return run
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// taskName is the banner name of a task: templated with play-level vars,
+// left raw when that fails; roles prefix "role : ".
+func (pr *playRun) taskName(t *playbook.Task) string {
+	name := t.DisplayName()
+	if t.HasName {
+		if strings.Contains(name, "{{") || strings.Contains(name, "{%") {
+			v := map[string]any{}
+			merge(v, pr.play.Vars)
+			merge(v, t.Vars)
+			merge(v, pr.r.opt.ExtraVars)
+			if s, err := pr.r.tpl.RenderString(name, v); err == nil {
+				name = s
+			}
+		}
+	}
+	if t.Role != nil && t.Action != "gather_facts" {
+		name = t.Role.Name + " : " + name
+	}
+	return name
+}
+
+// runTask runs one task on hosts (the linear strategy step).
+func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
+	r := pr.r
+	if !pr.r.startDone {
+		name := pr.taskName(t)
+		if name == r.opt.StartAtTask || t.DisplayName() == r.opt.StartAtTask {
+			r.startDone = true
+		} else {
+			return
+		}
+	}
+	if t.Action != "gather_facts" || true {
+		tags := allTags(t)
+		if t.Action == "gather_facts" {
+			tags = append(tags, "always")
+		}
+		if !tagsMatch(tags, r.opt.Tags, r.opt.SkipTags) {
+			return
+		}
+	}
+	info, _ := modules.Lookup(t.Module)
+	if t.Module == "meta" {
+		pr.runMeta(t, hosts)
+		return
+	}
+	pr.invalidateHostvars()
+	name := pr.taskName(t)
+	r.cb.TaskStart(name, t.Handler, r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true))
+
+	runOnce := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.RunOnce }, false)
+	bypass := info != nil && info.BypassHostLoop
+	runHosts := hosts
+	if runOnce || bypass {
+		runHosts = hosts[:1]
+	}
+	results := make([]*hostResult, len(runHosts))
+	var wg sync.WaitGroup
+	forks := r.opt.Forks
+	if t.Throttle > 0 && t.Throttle < forks {
+		forks = t.Throttle
+	}
+	sem := make(chan struct{}, forks)
+	for i, h := range runHosts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, h string) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer func() {
+				if p := recover(); p != nil {
+					results[i] = &hostResult{host: h, failed: true, res: map[string]any{"msg": fmt.Sprintf("internal error: %v", p), "failed": true}}
+					r.cb.Failed(&output.Result{Host: h, Data: results[i].res, Action: t.Action}, false)
+				}
+			}()
+			results[i] = pr.runHost(t, h, name, bypass)
+		}(i, h)
+	}
+	wg.Wait()
+
+	ignoreErrors := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.IgnoreErrors }, false)
+	aef := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.AnyErrorsFatal }, r.opt.AnyErrorsFatal)
+	if (runOnce || bypass) && !ignoreErrors {
+		aef = true
+	}
+	anyFailed := false
+	var includes []*hostResult
+	for _, hr := range results {
+		if hr == nil {
+			continue
+		}
+		if hr.failed || hr.unreachable {
+			anyFailed = true
+		}
+		if hr.res != nil && (t.Module == "include_tasks" || t.Module == "include_role" || t.Module == "include") && !hr.failed && !hr.skipped {
+			includes = append(includes, hr)
+		}
+		if runOnce || bypass {
+			// run_once results apply to every host of the batch
+			if t.Register != "" && hr.res != nil {
+				reg := registered(hr.res)
+				r.mu.Lock()
+				for _, h := range hosts[1:] {
+					if r.nonPersist[h] == nil {
+						r.nonPersist[h] = map[string]any{}
+					}
+					r.nonPersist[h][t.Register] = reg
+				}
+				r.mu.Unlock()
+			}
+			if hr.failed && !ignoreErrors {
+				pr.mu.Lock()
+				for _, h := range hosts {
+					pr.state[h].failed = true
+				}
+				pr.mu.Unlock()
+			}
+		}
+	}
+	if len(includes) > 0 {
+		pr.runIncludes(t, includes)
+	}
+	if anyFailed && aef {
+		pr.mu.Lock()
+		for _, h := range pr.batch {
+			if st := pr.state[h]; st != nil && !st.unreachable {
+				if !st.failed {
+					r.mu.Lock()
+					r.failed[h] = true
+					r.mu.Unlock()
+				}
+				st.failed = true
+			}
+		}
+		pr.mu.Unlock()
+		pr.abort = true
+		r.cb.NoHostsRemaining()
+		return
+	}
+	if mfp := pr.play.MaxFailPct; mfp != nil && anyFailed {
+		pr.mu.Lock()
+		n := 0
+		for _, h := range pr.batch {
+			if st := pr.state[h]; st != nil && (st.failed || st.unreachable) {
+				n++
+			}
+		}
+		pr.mu.Unlock()
+		if float64(n)/float64(len(pr.batch)) > *mfp/100.0 {
+			pr.mu.Lock()
+			for _, h := range pr.batch {
+				pr.state[h].failed = true
+			}
+			pr.mu.Unlock()
+			pr.abort = true
+			r.cb.NoHostsRemaining()
+			r.cb.NoHostsRemaining()
+			return
+		}
+	}
+	// when every host of the batch has failed, Ansible prints the banner
+	if anyFailed && len(pr.active(pr.batch)) == 0 && hasRemaining(t) {
+		// nothing: the whole-batch failure ends the play without a banner
+	}
+}
+
+func hasRemaining(t *playbook.Task) bool { return true }
+
+// registered is the value stored by register: without internal keys and
+// the top-level invocation.
+func registered(res map[string]any) map[string]any {
+	out := make(map[string]any, len(res))
+	for k, v := range res {
+		if strings.HasPrefix(k, "_ansible_") || k == "invocation" {
+			continue
+		}
+		if k == "results" {
+			if list, ok := v.([]any); ok {
+				nl := make([]any, len(list))
+				for i, it := range list {
+					if m, ok := it.(map[string]any); ok {
+						c := make(map[string]any, len(m))
+						for kk, vv := range m {
+							if strings.HasPrefix(kk, "_ansible_") && kk != "_ansible_no_log" {
+								continue
+							}
+							c[kk] = vv
+						}
+						nl[i] = c
+					} else {
+						nl[i] = it
+					}
+				}
+				v = nl
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// runHost runs t for one host: loops, conditions, retries, modules.
+func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *hostResult {
+	r := pr.r
+	vars := pr.taskVars(host, t)
+	hr := &hostResult{host: host, vars: vars}
+	delegate, dAddr, dErr := pr.delegate(t, host, vars)
+	mkOut := func(res map[string]any, loop bool) *output.Result {
+		o := &output.Result{Host: host, Action: t.Action, Data: res, Loop: loop, TaskName: name}
+		if delegate != "" && delegate != host {
+			o.Delegate, o.DelegateAddr = delegate, dAddr
+		}
+		o.NoLog = noLog(t, pr.play, r, vars)
+		return o
+	}
+	var res map[string]any
+	if dErr != nil {
+		res = map[string]any{"failed": true, "msg": dErr.Error()}
+	} else if t.HasLoop {
+		res = pr.runLoop(t, host, vars, delegate, mkOut, bypass)
+	} else {
+		res = pr.execute(t, host, vars, delegate, mkOut, nil)
+	}
+	if _, ok := res["changed"]; !ok {
+		res["changed"] = false
+	}
+	hr.res = res
+	hr.delegate = delegate
+	ignoreErrors := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.IgnoreErrors }, false)
+	out := mkOut(res, t.HasLoop)
+
+	r.mu.Lock()
+	st := r.stat(host)
+	switch {
+	case truthy(res["unreachable"]):
+		hr.unreachable = true
+		ignoreUnreach := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.IgnoreUnreach }, false)
+		if ignoreUnreach {
+			st.OK++
+			st.Ignored++
+		} else {
+			st.Unreachable++
+			r.unreachable[host] = true
+		}
+		r.mu.Unlock()
+		if !ignoreUnreach {
+			pr.mu.Lock()
+			pr.state[host].unreachable = true
+			pr.mu.Unlock()
+		} else {
+			hr.unreachable = false
+		}
+		r.cb.Unreachable(out, ignoreUnreach)
+	case truthy(res["failed"]):
+		if ignoreErrors {
+			st.OK++
+			st.Ignored++
+			if truthy(res["changed"]) {
+				st.Changed++
+			}
+			hr.ignored = true
+		} else {
+			hr.failed = true
+			if inRescueBlock(t) {
+				st.Rescued++
+			} else {
+				st.Failures++
+			}
+		}
+		r.mu.Unlock()
+		if hr.failed {
+			pr.mu.Lock()
+			pr.state[host].failed = true
+			pr.mu.Unlock()
+			if inRescueBlock(t) {
+				r.mu.Lock()
+				if r.nonPersist[host] == nil {
+					r.nonPersist[host] = map[string]any{}
+				}
+				r.nonPersist[host]["ansible_failed_result"] = registered(res)
+				r.nonPersist[host]["ansible_failed_task"] = map[string]any{"name": t.DisplayName(), "action": t.Action}
+				r.mu.Unlock()
+			}
+		}
+		r.cb.Failed(out, ignoreErrors)
+	case truthy(res["skipped"]):
+		st.Skipped++
+		hr.skipped = true
+		r.mu.Unlock()
+		r.cb.Skipped(out)
+	default:
+		st.OK++
+		if truthy(res["changed"]) {
+			st.Changed++
+			hr.changed = true
+		}
+		r.mu.Unlock()
+		if bypass && t.HasLoop {
+			pr.printItems(res, mkOut)
+		}
+		if t.Module != "include_tasks" && t.Module != "include_role" && t.Module != "include" {
+			r.cb.OK(out)
+		}
+		if hr.changed {
+			if notify := effNotify(t); len(notify) > 0 {
+				pr.notify(notify, host, vars)
+			}
+		}
+	}
+	if t.Register != "" {
+		r.mu.Lock()
+		if r.nonPersist[host] == nil {
+			r.nonPersist[host] = map[string]any{}
+		}
+		r.nonPersist[host][t.Register] = registered(res)
+		r.mu.Unlock()
+	}
+	return hr
+}
+
+func effNotify(t *playbook.Task) []string {
+	for p := t; p != nil; p = p.Parent {
+		if len(p.Notify) > 0 {
+			return p.Notify
+		}
+	}
+	return nil
+}
+
+func noLog(t *playbook.Task, play *playbook.Play, r *Runner, vars map[string]any) bool {
+	v := effAny(t, play, func(a *playbook.Attrs) any { return a.NoLog })
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		if s, err := r.tpl.Render(x, vars); err == nil {
+			b, _ := modules.ToBool(s)
+			return b
+		}
+	}
+	return false
+}
+
+// printItems prints the per-item lines of a loop that ran once for the
+// batch (add_host): Ansible prints them after the loop.
+func (pr *playRun) printItems(res map[string]any, mkOut func(map[string]any, bool) *output.Result) {
+	list, _ := res["results"].([]any)
+	for _, it := range list {
+		m, ok := it.(map[string]any)
+		if !ok {
+			continue
+		}
+		o := mkOut(m, false)
+		switch {
+		case truthy(m["failed"]):
+			pr.r.cb.ItemFailed(o)
+		case truthy(m["skipped"]):
+			pr.r.cb.ItemSkipped(o)
+		default:
+			pr.r.cb.ItemOK(o)
+		}
+	}
+}
+
+// delegate resolves delegate_to for host: the delegate's name and the
+// address label Ansible shows for it.
+func (pr *playRun) delegate(t *playbook.Task, host string, vars map[string]any) (string, any, error) {
+	d := effAny(t, pr.play, func(a *playbook.Attrs) any { return a.DelegateTo })
+	if d == nil {
+		return "", nil, nil
+	}
+	v, err := pr.r.tpl.Render(modules.ToString(d), vars)
+	if err != nil {
+		return "", nil, err
+	}
+	name := modules.ToString(v)
+	if name == "" || name == "None" {
+		return "", nil, nil
+	}
+	dv := pr.delegateVars(name)
+	if a, ok := dv["ansible_host"]; ok {
+		return name, a, nil
+	}
+	if _, ok := dv["ansible_ssh_host"]; ok {
+		return name, nil, nil
+	}
+	return name, name, nil
+}
+
+// delegateVars are the inventory variables of a delegate host (the implicit
+// localhost when it is not in the inventory).
+func (pr *playRun) delegateVars(name string) map[string]any {
+	if _, ok := pr.r.inv.Host(name); ok {
+		return pr.r.inv.HostVars(name)
+	}
+	if name == "localhost" || name == "127.0.0.1" || name == "::1" {
+		pr.r.inv.Hosts(name) // creates the implicit localhost
+		if _, ok := pr.r.inv.Host(name); ok {
+			return pr.r.inv.HostVars(name)
+		}
+		return map[string]any{"ansible_connection": "local"}
+	}
+	return map[string]any{}
+}
+
+// loopItems computes the items of a task's loop.
+func (pr *playRun) loopItems(t *playbook.Task, host string, vars map[string]any) ([]any, error) {
+	r := pr.r
+	term := t.Loop
+	if t.LoopWith == "" {
+		v, err := r.tpl.RenderValue(term, vars)
+		if err != nil {
+			return nil, err
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return nil, &loopError{fmt.Sprintf("Invalid data passed to 'loop', it requires a list, got this instead: %s. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.", pyfmt.Str(v))}
+		}
+		return list, nil
+	}
+	if s, ok := term.(string); ok && r.opt.LegacyBareVars && !template.IsTemplate(s) {
+		if conv, ok := template.ConvertBare(s, vars); ok {
+			r.d.Deprecated(fmt.Sprintf("Using bare variables is deprecated. Update your playbooks so that the environment value uses the full variable syntax ('{{%s}}')", s), "")
+			term = conv
+		}
+	}
+	v, err := r.tpl.RenderValue(term, vars)
+	if err != nil {
+		return nil, err
+	}
+	return lookupItems(t.LoopWith, v, pr, vars)
+}
+
+type loopError struct{ msg string }
+
+func (e *loopError) Error() string { return e.msg }
+
+// runLoop runs the task once per item and aggregates the results.
+func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, delegate string, mkOut func(map[string]any, bool) *output.Result, bypass bool) map[string]any {
+	r := pr.r
+	items, err := pr.loopItems(t, host, vars)
+	if err != nil {
+		var le *loopError
+		if errors.As(err, &le) {
+			return map[string]any{"failed": true, "msg": le.msg}
+		}
+		return map[string]any{"failed": true, "msg": undefinedMsg(err, t)}
+	}
+	if len(items) == 0 {
+		return map[string]any{"changed": false, "skipped": true, "skipped_reason": "No items in the list", "results": []any{}}
+	}
+	lc := t.LoopControl
+	loopVar, indexVar := "item", ""
+	var label any
+	var pause float64
+	extended := false
+	if lc != nil {
+		if lc.LoopVar != "" {
+			loopVar = lc.LoopVar
+		}
+		indexVar = lc.IndexVar
+		label = lc.Label
+		if lc.Pause != nil {
+			pause, _ = modules.ToFloat(lc.Pause)
+		}
+		extended = lc.Extended
+	}
+	if _, exists := vars[loopVar]; exists {
+		r.d.Warning(fmt.Sprintf("TASK: %s: The loop variable '%s' is already in use. You should set the `loop_var` value in the `loop_control` option for the task to something else to avoid variable collisions and unexpected behavior.", t.DisplayName(), loopVar))
+	}
+	var results []any
+	agg := map[string]any{"skipped": true}
+	for i, item := range items {
+		if pr.ctx.Err() != nil {
+			break
+		}
+		if i > 0 && pause > 0 {
+			time.Sleep(time.Duration(pause * float64(time.Second)))
+		}
+		iv := make(map[string]any, len(vars)+4)
+		merge(iv, vars)
+		iv[loopVar] = item
+		if indexVar != "" {
+			iv[indexVar] = i
+		}
+		if extended {
+			ext := map[string]any{"index": i + 1, "index0": i, "first": i == 0, "last": i == len(items)-1,
+				"length": len(items), "revindex": len(items) - i, "revindex0": len(items) - i - 1, "allitems": items}
+			if i > 0 {
+				ext["previtem"] = items[i-1]
+			}
+			if i < len(items)-1 {
+				ext["nextitem"] = items[i+1]
+			}
+			iv["ansible_loop"] = ext
+		}
+		var lbl any = item
+		if label != nil {
+			if lv, err := r.tpl.RenderValue(label, iv); err == nil {
+				lbl = lv
+			}
+		}
+		res := pr.execute(t, host, iv, delegate, mkOut, &itemInfo{label: lbl})
+		res[loopVar] = item
+		res["ansible_loop_var"] = loopVar
+		if indexVar != "" {
+			res[indexVar] = i
+			res["ansible_index_var"] = indexVar
+		}
+		if extended {
+			res["ansible_loop"] = iv["ansible_loop"]
+		}
+		if label != nil {
+			res["_ansible_item_label"] = lbl
+		}
+		if _, ok := res["changed"]; !ok && !truthy(res["skipped"]) {
+			res["changed"] = false
+		}
+		if !bypass {
+			o := mkOut(res, false)
+			switch {
+			case truthy(res["failed"]):
+				r.cb.ItemFailed(o)
+			case truthy(res["skipped"]):
+				r.cb.ItemSkipped(o)
+			default:
+				r.cb.ItemOK(o)
+			}
+		}
+		if truthy(res["changed"]) {
+			agg["changed"] = true
+		}
+		if !truthy(res["skipped"]) {
+			agg["skipped"] = false
+		}
+		if truthy(res["failed"]) && !truthy(agg["failed"]) {
+			agg["failed"] = true
+			agg["msg"] = "One or more items failed"
+		}
+		results = append(results, res)
+	}
+	agg["results"] = results
+	if !truthy(agg["failed"]) {
+		agg["msg"] = "All items completed"
+	}
+	if truthy(agg["skipped"]) {
+		agg["msg"] = "All items skipped"
+	}
+	return agg
+}
+
+type itemInfo struct{ label any }
+
+// undefinedMsg formats a templating error of task arguments as Ansible.
+func undefinedMsg(err error, t *playbook.Task) string {
+	var ue *template.UndefinedError
+	if errors.As(err, &ue) {
+		m := ue.Error()
+		return errorWithContext(fmt.Sprintf("The task includes an option with an undefined variable. The error was: %s. %s", m, m), t.Pos)
+	}
+	return errorWithContext(fmt.Sprintf("%v", err), t.Pos)
+}
+
+// execute runs the task once (one item) for host.
+func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, delegate string, mkOut func(map[string]any, bool) *output.Result, item *itemInfo) map[string]any {
+	r := pr.r
+	// when
+	if when := allWhen(t); len(when) > 0 {
+		ok, err := r.tpl.Conditional(when, vars)
+		if err != nil {
+			return map[string]any{"failed": true, "msg": condErrorMsg(when, err, t)}
+		}
+		if !ok {
+			return map[string]any{"changed": false, "skipped": true, "skip_reason": "Conditional result was False"}
+		}
+	}
+	if t.Module == "include_tasks" || t.Module == "include_role" || t.Module == "include" {
+		args, err := r.tpl.RenderValue(t.Args, vars)
+		if err != nil {
+			return map[string]any{"failed": true, "msg": undefinedMsg(err, t)}
+		}
+		res := map[string]any{"changed": false, "include_args": args}
+		if item != nil {
+			res["_ansible_item_label"] = item.label
+		}
+		return res
+	}
+	retries := 3
+	delay := 5.0
+	if t.HasRetries {
+		rv, err := r.tpl.RenderValue(t.Retries, vars)
+		if err == nil {
+			if n, ok := modules.ToInt(rv); ok {
+				retries = n
+			}
+		}
+	}
+	if t.Delay != nil {
+		if dv, err := r.tpl.RenderValue(t.Delay, vars); err == nil {
+			if f, ok := modules.ToFloat(dv); ok {
+				delay = f
+			}
+		}
+	}
+	if delay < 0 {
+		delay = 1
+	}
+	total := 1
+	if len(t.Until) > 0 && retries > 0 {
+		total = retries + 1
+	}
+	var res map[string]any
+	for attempt := 1; attempt <= total; attempt++ {
+		res = pr.runModule(t, host, vars, delegate)
+		if truthy(res["unreachable"]) {
+			return res
+		}
+		if _, ok := res["failed"]; !ok {
+			if rc, ok := res["rc"]; ok && rc != 0 && rc != "0" {
+				res["failed"] = true
+			} else {
+				res["failed"] = false
+			}
+		}
+		if len(t.Until) > 0 {
+			res["attempts"] = attempt
+		}
+		if _, ok := res["changed"]; !ok {
+			res["changed"] = false
+		}
+		cv := vars
+		if t.Register != "" {
+			cv = make(map[string]any, len(vars)+1)
+			merge(cv, vars)
+			cv[t.Register] = registered(res)
+		}
+		if !truthy(res["skipped"]) {
+			if len(t.ChangedWhen) > 0 {
+				ok, err := r.tpl.Conditional(t.ChangedWhen, cv)
+				if err != nil {
+					res["failed"] = true
+					res["changed_when_result"] = condErrorMsg(t.ChangedWhen, err, t)
+				} else {
+					res["changed"] = ok
+				}
+			}
+			if len(t.FailedWhen) > 0 && !truthy(res["changed_when_result"]) {
+				ok, err := r.tpl.Conditional(t.FailedWhen, cv)
+				if err != nil {
+					res["failed"] = true
+					res["failed_when_result"] = condErrorMsg(t.FailedWhen, err, t)
+				} else {
+					res["failed_when_result"] = ok
+					res["failed"] = ok
+				}
+			}
+		}
+		if total > 1 {
+			if t.Register != "" {
+				cv[t.Register] = registered(res)
+			}
+			ok, err := r.tpl.Conditional(t.Until, cv)
+			if err != nil {
+				return map[string]any{"failed": true, "msg": condErrorMsg(t.Until, err, t)}
+			}
+			if ok {
+				break
+			}
+			if attempt < total {
+				res["_ansible_retry"] = true
+				res["retries"] = total
+				o := mkOut(res, false)
+				r.cb.Retry(o)
+				delete(res, "_ansible_retry")
+				delete(res, "retries")
+				select {
+				case <-pr.ctx.Done():
+					return res
+				case <-time.After(time.Duration(delay * float64(time.Second))):
+				}
+			} else {
+				res["attempts"] = total - 1
+				res["failed"] = true
+			}
+		}
+	}
+	return res
+}
+
+// condErrorMsg formats a conditional's evaluation error as Ansible.
+func condErrorMsg(conds []any, err error, t *playbook.Task) string {
+	expr := ""
+	for _, c := range conds {
+		if s, ok := c.(string); ok {
+			expr = s
+		}
+	}
+	var ue *template.UndefinedError
+	m := err.Error()
+	if errors.As(err, &ue) {
+		m = ue.Error() + ". " + ue.Error()
+	}
+	return errorWithContext(fmt.Sprintf("The conditional check '%s' failed. The error was: error while evaluating conditional (%s): %s", expr, expr, m), t.Pos)
+}
+
+// resultDict turns a module result into Ansible's result dict.
+func resultDict(res *modules.Result) map[string]any {
+	out := make(map[string]any, len(res.Data)+3)
+	for k, v := range res.Data {
+		out[k] = v
+	}
+	if res.Msg != "" {
+		if _, ok := out["msg"]; !ok {
+			out["msg"] = res.Msg
+		}
+	}
+	if _, ok := out["changed"]; !ok {
+		out["changed"] = res.Changed
+	}
+	if res.Failed {
+		out["failed"] = true
+	}
+	if res.Skipped {
+		out["skipped"] = true
+	}
+	if len(res.Diff) > 0 {
+		var d []any
+		for _, x := range res.Diff {
+			d = append(d, map[string]any{"before": x.Before, "after": x.After, "before_header": x.BeforeHeader, "after_header": x.AfterHeader})
+		}
+		out["diff"] = d
+	}
+	return out
+}
+
+// runModule templates the arguments and runs the module once.
+func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any, delegate string) map[string]any {
+	r := pr.r
+	argsV, err := r.tpl.RenderValue(t.Args, vars)
+	if err != nil {
+		return map[string]any{"failed": true, "msg": undefinedMsg(err, t)}
+	}
+	args, _ := argsV.(map[string]any)
+	if args == nil {
+		args = map[string]any{}
+	}
+	if vp, ok := args["_variable_params"]; ok {
+		delete(args, "_variable_params")
+		m, ok := vp.(map[string]any)
+		if !ok {
+			return map[string]any{"failed": true, "msg": "this task '" + t.Action + "' has extra params, which is only allowed in the following modules: command, shell, script, raw, include_tasks, import_tasks, include_role, import_role, include_vars, add_host, group_by, set_fact, meta"}
+		}
+		for k, v := range m {
+			if _, exists := args[k]; !exists {
+				args[k] = v
+			}
+		}
+	}
+	for k, v := range args {
+		if s, ok := v.(string); ok && s == Omit {
+			delete(args, k)
+		}
+	}
+	name := t.Module
+	if name == "setup" && t.Action == "gather_facts" {
+		name = "setup"
+	}
+	info, ok := modules.Lookup(name)
+	if !ok {
+		return map[string]any{"failed": true, "msg": fmt.Sprintf("The module %s was not found in configured module paths", t.Action)}
+	}
+	m, _, err := modules.New(name, args)
+	if err != nil {
+		return map[string]any{"failed": true, "msg": err.Error()}
+	}
+	check := r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true)
+	if !r.opt.Check {
+		check = effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, false)
+	}
+	if check && !info.CheckMode {
+		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", name)}
+	}
+	req := &modules.Request{
+		Args: args, Vars: vars, Host: host, Check: check, Diff: r.opt.Diff, Verbosity: r.opt.Verbosity,
+		Template: func(expr string) (any, error) { return r.tpl.Eval(expr, vars) },
+		Warn:     func(msg string) { r.d.Warning(msg) },
+		Log: func(format string, a ...any) {
+			if r.opt.Verbosity >= 3 {
+				r.d.Print(fmt.Sprintf("<%s> ", host)+fmt.Sprintf(format, a...), "0;34")
+			}
+		},
+	}
+	if !info.Local {
+		conn, err := pr.connect(t, host, vars, delegate)
+		if err != nil {
+			var ue UnreachableError
+			if errors.As(err, &ue) {
+				return map[string]any{"changed": false, "msg": "Failed to connect to the host via ssh: " + ue.Unreachable(), "unreachable": true}
+			}
+			return map[string]any{"changed": false, "msg": err.Error(), "unreachable": true}
+		}
+		req.Conn = conn
+	}
+	ctx := pr.ctx
+	if t.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(t.Timeout)*time.Second)
+		defer cancel()
+	}
+	res, err := m.Run(ctx, req)
+	if err != nil {
+		var ue UnreachableError
+		if errors.As(err, &ue) {
+			return map[string]any{"changed": false, "msg": "Failed to connect to the host via ssh: " + ue.Unreachable(), "unreachable": true}
+		}
+		return map[string]any{"failed": true, "msg": err.Error()}
+	}
+	out := resultDict(res)
+	pr.applyEffects(t, host, res, out)
+	return out
+}
+
+// applyEffects applies the run-level effects a module returned.
+func (pr *playRun) applyEffects(t *playbook.Task, host string, res *modules.Result, out map[string]any) {
+	r := pr.r
+	for _, e := range res.Effects {
+		switch x := e.(type) {
+		case modules.AddHost:
+			changed := r.inv.AddHost(x.Name, x.Port, x.Groups, x.Vars)
+			out["changed"] = changed
+		case modules.GroupBy:
+			changed := false
+			for _, g := range x.Groups {
+				if r.inv.AddGroup(g, x.Parents...) {
+					changed = true
+				}
+				if r.inv.AddHost(host, 0, []string{g}, nil) {
+					changed = true
+				}
+			}
+			out["changed"] = changed
+		case modules.SetFacts:
+			r.mu.Lock()
+			target := r.nonPersist
+			if t.Module == "setup" || x.Cacheable {
+				target = r.facts
+			}
+			if target[host] == nil {
+				target[host] = map[string]any{}
+			}
+			for k, v := range x.Facts {
+				target[host][k] = v
+			}
+			if t.Module == "include_vars" {
+				if r.includeVars[host] == nil {
+					r.includeVars[host] = map[string]any{}
+				}
+				for k, v := range x.Facts {
+					r.includeVars[host][k] = v
+				}
+				delete(target[host], "")
+			}
+			r.mu.Unlock()
+		}
+	}
+}
+
+// runMeta handles meta tasks, which print no banner for most actions.
+func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
+	action, _ := t.Args["_raw_params"].(string)
+	action = strings.TrimSpace(action)
+	switch action {
+	case "flush_handlers":
+		pr.flushHandlers()
+	case "end_play":
+		pr.endPlay = true
+	case "end_batch":
+		pr.endPlay = true
+	case "end_host":
+		pr.mu.Lock()
+		for _, h := range hosts {
+			vars := pr.taskVars(h, t)
+			if when := allWhen(t); len(when) > 0 {
+				if ok, err := pr.r.tpl.Conditional(when, vars); err != nil || !ok {
+					continue
+				}
+			}
+			pr.state[h].ended = true
+		}
+		pr.mu.Unlock()
+	case "clear_host_errors":
+		pr.mu.Lock()
+		for h, st := range pr.state {
+			st.failed = false
+			pr.r.mu.Lock()
+			delete(pr.r.failed, h)
+			pr.r.mu.Unlock()
+		}
+		pr.mu.Unlock()
+	case "clear_facts":
+		pr.r.mu.Lock()
+		for _, h := range hosts {
+			delete(pr.r.facts, h)
+		}
+		pr.r.mu.Unlock()
+	case "noop", "refresh_inventory", "reset_connection", "":
+	default:
+		pr.r.d.Error(fmt.Sprintf("invalid meta action requested: %s", action))
+	}
+}
+
+func sortedStrings(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func truthy(v any) bool {
+	b, ok := v.(bool)
+	return ok && b
+}

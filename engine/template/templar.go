@@ -1,0 +1,375 @@
+package template
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// Options configures a Templar.
+type Options struct {
+	// BaseDir is the playbook directory: relative paths of lookup('file'),
+	// lookup('template') and first_found are resolved against it (and its
+	// files/ and templates/ subdirectories).
+	BaseDir string
+	// Warn receives warnings (e.g. templating delimiters in conditionals).
+	Warn func(string)
+}
+
+// Templar renders templates. It is safe for concurrent use.
+type Templar struct {
+	opts  Options
+	mu    sync.Mutex
+	cache map[cacheKey][]node
+}
+
+type cacheKey struct {
+	src    string
+	escape bool
+}
+
+const maxCache = 4096
+
+// New returns a Templar.
+func New(opts Options) *Templar {
+	return &Templar{opts: opts, cache: map[cacheKey][]node{}}
+}
+
+func (t *Templar) warn(msg string) {
+	if t.opts.Warn != nil {
+		t.opts.Warn(msg)
+	}
+}
+
+// IsTemplate reports whether s contains {{, {% or {#.
+func IsTemplate(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
+}
+
+var singleVarRe = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}$`)
+
+// parse returns the parsed template, cached.
+func (t *Templar) parse(src string, escape bool) ([]node, error) {
+	key := cacheKey{src, escape}
+	t.mu.Lock()
+	nodes, ok := t.cache[key]
+	t.mu.Unlock()
+	if ok {
+		return nodes, nil
+	}
+	toks, err := lex(src, escape)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err = parseTemplate(toks)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	if len(t.cache) >= maxCache {
+		t.cache = map[cacheKey][]node{}
+	}
+	t.cache[key] = nodes
+	t.mu.Unlock()
+	return nodes, nil
+}
+
+// wrapErr turns internal errors into the messages Ansible prints.
+func wrapErr(err error, src string) error {
+	var te *TemplateError
+	if errors.As(err, &te) {
+		switch {
+		case te.syntax:
+			return &TemplateError{Msg: "template error while templating string: " + te.Msg + ". String: " + src, syntax: true}
+		case te.typeError:
+			return &TemplateError{Msg: "Unexpected templating type error occurred on (" + src + "): " + te.Msg, typeError: true}
+		}
+	}
+	return err
+}
+
+// renderText renders a template to text. It reports whether the output is a
+// single NativeJinjaText node (which Ansible never literal_evals).
+func (t *Templar) renderText(src string, vars map[string]any, escape bool, depth int) (out string, native bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = wrapErr(recoverErr(r), src)
+		}
+	}()
+	nodes, err := t.parse(src, escape)
+	if err != nil {
+		return "", false, wrapErr(err, src)
+	}
+	e := &evaluator{t: t, vars: vars, depth: depth}
+	r := &renderer{e: e}
+	r.render(nodes)
+	return r.b.String(), r.parts == 1 && r.native, nil
+}
+
+func countTrailingNewlines(s string) int {
+	n := 0
+	for i := len(s) - 1; i >= 0 && s[i] == '\n'; i-- {
+		n++
+	}
+	return n
+}
+
+// Render templates one string with Ansible 2.14's typing rules (jinja2_native
+// off): a string without template markers is returned unchanged; "{{ name }}"
+// of a bool/number/None variable returns that value; rendered text that
+// starts with { or [ or is True/False is literal_eval'ed; otherwise the
+// rendered string is returned.
+func (t *Templar) Render(s string, vars map[string]any) (any, error) {
+	return t.render(s, vars, 0)
+}
+
+func (t *Templar) render(s string, vars map[string]any, depth int) (res any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, wrapErr(recoverErr(r), s)
+		}
+	}()
+	if !IsTemplate(s) {
+		return s, nil
+	}
+	if m := singleVarRe.FindStringSubmatch(s); m != nil {
+		if v, ok := vars[m[1]]; ok {
+			switch nv := norm(v).(type) {
+			case bool, int, float64:
+				return nv, nil
+			case nil:
+				return nil, nil
+			}
+		}
+	}
+	out, native, err := t.renderText(s, vars, true, depth)
+	if err != nil {
+		return nil, err
+	}
+	var result any = out
+	if !native && (strings.HasPrefix(out, "{") || strings.HasPrefix(out, "[") || out == "True" || out == "False") {
+		if v, ok := literalEval(out); ok {
+			result = export(v)
+		}
+	}
+	if str, ok := result.(string); ok {
+		if want := countTrailingNewlines(s); want > countTrailingNewlines(str) {
+			result = str + strings.Repeat("\n", want-countTrailingNewlines(str))
+		}
+	}
+	return result, nil
+}
+
+// RenderString renders s to text: like Render, but the result is always the
+// rendered string (no typing, no literal_eval); trailing newlines are kept.
+func (t *Templar) RenderString(s string, vars map[string]any) (string, error) {
+	return t.renderString(s, vars, true, 0)
+}
+
+func (t *Templar) renderString(s string, vars map[string]any, escape bool, depth int) (string, error) {
+	if !IsTemplate(s) {
+		return s, nil
+	}
+	out, _, err := t.renderText(s, vars, escape, depth)
+	if err != nil {
+		return "", err
+	}
+	if want := countTrailingNewlines(s); want > countTrailingNewlines(out) {
+		out += strings.Repeat("\n", want-countTrailingNewlines(out))
+	}
+	return out, nil
+}
+
+// RenderValue recursively templates every string inside maps and lists (keys
+// too) with Render's rules, returning new values; the input is not modified.
+func (t *Templar) RenderValue(v any, vars map[string]any) (any, error) {
+	switch x := v.(type) {
+	case string:
+		return t.Render(x, vars)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			r, err := t.RenderValue(e, vars)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		keys := sortedKeys(x)
+		newKeys := make([]string, 0, len(keys))
+		for _, k := range keys {
+			nk := k
+			if IsTemplate(k) {
+				rk, err := t.RenderString(k, vars)
+				if err != nil {
+					return nil, err
+				}
+				nk = rk
+			}
+			r, err := t.RenderValue(x[k], vars)
+			if err != nil {
+				return nil, err
+			}
+			out[nk] = r
+			newKeys = append(newKeys, nk)
+		}
+		setOrder(out, newKeys)
+		return out, nil
+	}
+	return v, nil
+}
+
+// Eval evaluates a bare Jinja2 expression and returns its native value.
+func (t *Templar) Eval(expression string, vars map[string]any) (res any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, wrapErr(recoverErr(r), "{{ "+expression+" }}")
+		}
+	}()
+	src := "{{ " + expression + " }}"
+	nodes, err := t.parse(src, true)
+	if err != nil {
+		return nil, wrapErr(err, src)
+	}
+	if len(nodes) != 1 {
+		return nil, &TemplateError{Msg: "template error while templating string: not a single expression. String: " + src, syntax: true}
+	}
+	out, ok := nodes[0].(*outputNode)
+	if !ok {
+		return nil, &TemplateError{Msg: "template error while templating string: not a single expression. String: " + src, syntax: true}
+	}
+	e := &evaluator{t: t, vars: vars}
+	v := e.eval(out.x)
+	if u, ok := v.(*Undefined); ok {
+		throwUndef(u)
+	}
+	return export(v), nil
+}
+
+// Conditional evaluates one when/until/changed_when/failed_when value like
+// Ansible 2.14: a list is an AND of its entries; nil and "" are true; a bool
+// is used as is; a string is a Jinja2 expression (templating delimiters in
+// it trigger a warning but work). Errors are *ConditionalError values
+// wrapping the *UndefinedError or *TemplateError.
+func (t *Templar) Conditional(cond any, vars map[string]any) (bool, error) {
+	if l, ok := cond.([]any); ok {
+		for _, c := range l {
+			ok, err := t.Conditional(c, vars)
+			if err != nil || !ok {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	if l, ok := cond.([]string); ok {
+		for _, c := range l {
+			ok, err := t.Conditional(c, vars)
+			if err != nil || !ok {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	switch c := cond.(type) {
+	case nil:
+		return true, nil
+	case bool:
+		return c, nil
+	case string:
+		if c == "" {
+			return true, nil
+		}
+		res, err := t.checkConditional(c, vars)
+		if err != nil {
+			return false, &ConditionalError{Cond: c, Err: err}
+		}
+		return res, nil
+	}
+	r, err := safeTruthy(norm(cond))
+	if err != nil {
+		return false, &ConditionalError{Cond: pyStr(norm(cond)), Err: err}
+	}
+	return r, nil
+}
+
+func safeTruthy(v any) (b bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = recoverErr(r)
+		}
+	}()
+	return truthy(v), nil
+}
+
+var definedRe = regexp.MustCompile(`(hostvars\[.+\]|[\w_]+)\s+(not\s+is|is|is\s+not)\s+(defined|undefined)`)
+var undefNameRe = regexp.MustCompile(`'(hostvars\[.+\]|[\w_]+)' is undefined`)
+
+func (t *Templar) checkConditional(orig string, vars map[string]any) (bool, error) {
+	if IsTemplate(orig) {
+		t.warn("conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: " + orig)
+	}
+	cond := orig
+	res, err := t.Render(orig, vars)
+	if err == nil {
+		s, isStr := res.(string)
+		if !isStr || s == "" {
+			return safeTruthy(res)
+		}
+		cond = s
+		var out string
+		out, err = t.RenderString("{% if "+cond+" %} True {% else %} False {% endif %}", vars)
+		if err == nil {
+			switch strings.TrimSpace(out) {
+			case "True":
+				return true, nil
+			case "False":
+				return false, nil
+			}
+			return false, &TemplateError{Msg: "unable to evaluate conditional: " + orig}
+		}
+	}
+	var ue *UndefinedError
+	if errors.As(err, &ue) {
+		if m := undefNameRe.FindStringSubmatch(ue.Msg); m != nil {
+			varName := m[1]
+			rest := cond
+			for {
+				dm := definedRe.FindStringSubmatchIndex(rest)
+				if dm == nil {
+					break
+				}
+				duVar := rest[dm[2]:dm[3]]
+				logic := rest[dm[4]:dm[5]]
+				state := rest[dm[6]:dm[7]]
+				if strings.ReplaceAll(varName, "'", "\"") == strings.ReplaceAll(duVar, "'", "\"") {
+					shouldExist := strings.Contains(logic, "not") != (state == "defined")
+					return !shouldExist, nil
+				}
+				rest = rest[dm[1]:]
+			}
+		}
+		return false, &UndefinedError{Msg: "error while evaluating conditional (" + orig + "): " + ue.Msg + ". " + ue.Msg}
+	}
+	return false, err
+}
+
+// ConvertBare implements Ansible 2.0/2.1's bare-variable rule for with_*
+// loops: a string without {{ that contains | or whose first segment (split
+// on |, then ., then [) names a variable in vars is wrapped as "{{ term }}".
+func ConvertBare(term string, vars map[string]any) (string, bool) {
+	if strings.Contains(term, "{{") {
+		return term, false
+	}
+	first := strings.SplitN(term, "|", 2)[0]
+	first = strings.SplitN(first, ".", 2)[0]
+	first = strings.SplitN(first, "[", 2)[0]
+	_, defined := vars[first]
+	if strings.Contains(term, "|") || defined {
+		return "{{" + term + "}}", true
+	}
+	return term, false
+}

@@ -1,0 +1,153 @@
+package modules
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Module is one task action. Run receives the request and returns the result.
+// A returned error is an internal failure; a failed task is a Result with
+// Failed set.
+type Module interface {
+	Run(ctx context.Context, req *Request) (*Result, error)
+}
+
+// Validator is implemented by modules that check their decoded arguments
+// beyond what the struct tags express. It runs at parse time when the
+// arguments contain no templates, and always before Run.
+type Validator interface {
+	Validate() error
+}
+
+// Info describes a registered module.
+type Info struct {
+	// Name is the short name used in playbooks ("command").
+	Name string
+	// Aliases are other names, usually the FQCN ("ansible.builtin.command").
+	Aliases []string
+	// New returns a fresh, zero module whose tagged fields receive the arguments.
+	New func() Module
+	// CheckMode tells whether the module supports check mode (-C).
+	CheckMode bool
+	// FreeForm marks modules whose free text goes to _raw_params (command,
+	// shell, raw, script): every k=v except FreeFormKeys stays in the text.
+	FreeForm bool
+	// RawParams marks modules that accept free-form text although they are
+	// not FreeForm (set_fact, add_host, group_by, meta, include_*).
+	RawParams bool
+	// BypassHostLoop marks modules that run once per batch on the first
+	// host, as add_host and group_by do in Ansible.
+	BypassHostLoop bool
+	// Local marks modules that always run on the controller (debug, fail,
+	// set_fact, add_host, rax_*): they do not open a connection to the host.
+	Local bool
+	// Short is a one-line description for --doc.
+	Short string
+}
+
+// Request is everything a module may know about the task it runs for.
+type Request struct {
+	// Args are the task's arguments after templating, as the task gave them.
+	Args map[string]any
+	// Vars are the host's variables as the task sees them (read-only).
+	Vars map[string]any
+	// Host is the inventory name of the host the task runs for.
+	Host string
+	// Check and Diff report -C and -D.
+	Check, Diff bool
+	// Verbosity is the -v count.
+	Verbosity int
+	// Conn reaches the target host (the delegate for delegated tasks). It is
+	// nil for Local modules.
+	Conn Conn
+	// Template renders a Jinja2 expression (without braces) against Vars. It
+	// is how debug's var= looks a variable up.
+	Template func(expr string) (any, error)
+	// Log writes diagnostics, shown at -vvv and above.
+	Log func(format string, args ...any)
+	// Warn records a warning, printed as Ansible's [WARNING] on stderr.
+	Warn func(msg string)
+}
+
+// Logf writes a diagnostic line when the request has a logger.
+func (r *Request) Logf(format string, args ...any) {
+	if r != nil && r.Log != nil {
+		r.Log(format, args...)
+	}
+}
+
+// Result is what a module returns.
+type Result struct {
+	Changed bool
+	Failed  bool
+	// Skipped marks a module that decided not to run (debug's verbosity).
+	Skipped bool
+	// Msg is the result's message; it is left out of the output when empty
+	// unless Data carries "msg" itself.
+	Msg string
+	// Data holds every other key of the registered result.
+	Data map[string]any
+	// Diff is shown with --diff.
+	Diff []Diff
+	// Effects are changes to the run that the engine applies.
+	Effects []Effect
+}
+
+// Diff is one before/after pair shown by --diff.
+type Diff struct {
+	Before, After             string
+	BeforeHeader, AfterHeader string
+}
+
+// Failf returns a failed result with a formatted message.
+func Failf(format string, args ...any) *Result {
+	return &Result{Failed: true, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Effect is a change to the run that a module asks the engine to make.
+type Effect interface{ effect() }
+
+// AddHost adds (or updates) an inventory host, as add_host does.
+type AddHost struct {
+	Name   string
+	Port   int // 0 when not given
+	Groups []string
+	Vars   map[string]any
+	// Vars key order, for output that prints them in order.
+	VarOrder []string
+}
+
+// GroupBy puts the current host into a group, as group_by does.
+type GroupBy struct {
+	Groups  []string
+	Parents []string
+}
+
+// SetFacts sets host variables (set_fact, setup, include_vars).
+type SetFacts struct {
+	Facts     map[string]any
+	Cacheable bool
+}
+
+// Meta is a control-flow request (meta: end_play, flush_handlers …).
+type Meta struct{ Action string }
+
+func (AddHost) effect()  {}
+func (GroupBy) effect()  {}
+func (SetFacts) effect() {}
+func (Meta) effect()     {}
+
+// Conn is how a module reaches its target host. The engine supplies it: the
+// local connection, SSH, or the sandbox's.
+type Conn interface {
+	// Exec runs cmd with the target's /bin/sh -c. stdin may be nil. A
+	// non-zero exit status is reported in rc, not as an error; err is for
+	// failures to run at all (the connection broke).
+	Exec(ctx context.Context, cmd string, stdin io.Reader) (stdout, stderr []byte, rc int, err error)
+	// Put writes data to path on the target with the given mode.
+	Put(ctx context.Context, data io.Reader, path string, mode os.FileMode) error
+	// Fetch reads the file at path on the target.
+	Fetch(ctx context.Context, path string) ([]byte, error)
+}
