@@ -66,6 +66,8 @@ type Inventory struct {
 	// set while a source is being parsed (Ansible's current_source)
 	current    string
 	hasCurrent bool
+	basedirOf  string // cache of pyBasedir(current)
+	basedir    any
 	warn       func(string)
 }
 
@@ -366,7 +368,10 @@ func (inv *Inventory) addHost(name, group string, port int) (*Host, error) {
 		inv.hostList = append(inv.hostList, h)
 		if inv.hasCurrent {
 			h.vars["inventory_file"] = inv.current
-			h.vars["inventory_dir"] = pyBasedir(inv.current, inv.opts.Cwd)
+			if inv.basedirOf != inv.current || inv.basedir == nil {
+				inv.basedirOf, inv.basedir = inv.current, pyBasedir(inv.current, inv.opts.Cwd)
+			}
+			h.vars["inventory_dir"] = inv.basedir
 		} else {
 			h.vars["inventory_file"] = nil
 			h.vars["inventory_dir"] = nil
@@ -640,11 +645,12 @@ func (inv *Inventory) reconcile() {
 			_, _ = all.addChildGroup(g)
 		}
 	}
+	remove := map[*Host]bool{}
 	for _, h := range inv.hostList {
 		if slices.Contains(h.groups, ungrouped) {
 			for _, g := range h.groups {
 				if g != all && g != ungrouped {
-					ungrouped.removeHost(h)
+					remove[h] = true
 					break
 				}
 			}
@@ -653,6 +659,14 @@ func (inv *Inventory) reconcile() {
 				// add_child('ungrouped', name) prefers a group of that name
 				_, _ = inv.addChild("ungrouped", h.Name)
 			}
+		}
+	}
+	if len(remove) > 0 {
+		// ungrouped.removeHost for each, without the quadratic cost
+		ungrouped.hosts = slices.DeleteFunc(ungrouped.hosts, func(h *Host) bool { return remove[h] })
+		for h := range remove {
+			delete(ungrouped.hostSet, h.Name)
+			h.removeGroup(ungrouped)
 		}
 	}
 	var both []string

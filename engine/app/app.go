@@ -172,6 +172,10 @@ func run(o *cliOptions, cfg *config.Config, d *output.Display, stdin io.Reader) 
 	}
 	if NewConnector != nil {
 		ropt.Connector = NewConnector(&ropt)
+	} else {
+		sc := newSSHConnector()
+		defer sc.Close()
+		ropt.Connector = sc
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()

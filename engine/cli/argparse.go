@@ -728,6 +728,12 @@ func (f *formatter) formatUsage(p *argParser) string {
 	return prefix + usage + "\n\n"
 }
 
+// printUsage is ArgumentParser.format_usage: the usage without the blank
+// line that follows it in the help text.
+func (f *formatter) printUsage(p *argParser) string {
+	return finishHelp(f.formatUsage(p))
+}
+
 var asciiSpaceRun = regexp.MustCompile(`[ \t\n\r\f\v]+`)
 
 func collapse(s string) string {

@@ -1,5 +1,7 @@
 package kv
 
+//go:generate sh -c "python3 testdata/gen_names.py > names_table.go && gofmt -w names_table.go"
+
 import (
 	"fmt"
 	"sort"

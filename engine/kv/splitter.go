@@ -16,8 +16,9 @@ func (e *SplitError) Error() string {
 }
 
 // ErrIndex is returned by SplitArgs where Python's split_args raises
-// IndexError: the input begins with two spaces (or a space-run before any
-// token), or a newline comes before any token, e.g. "\na=b" or "  a=b".
+// IndexError ("list index out of range"): before the first token there is
+// a space that is not the first character of its line, or a newline
+// (outside a line continuation). Examples: " ", "  a=b", "\na=b".
 var ErrIndex = errors.New("list index out of range")
 
 // quoteState is _get_quote_state: it scans token and returns the quote

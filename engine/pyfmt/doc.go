@@ -11,9 +11,10 @@
 //	float           float64 (float32 is widened)
 //	str             string (and named string types)
 //	list            []any, or any other slice/array type (via reflection)
-//	dict            map[string]any (printed with sorted keys, since a Go
-//	                map has no order), any other map type, or *OrderedMap
-//	                (printed in insertion order)
+//	dict            map[string]any (printed in the key order recorded with
+//	                SetOrder, else sorted, since a Go map has no order),
+//	                any other map type (sorted), or *OrderedMap (printed in
+//	                insertion order)
 //
 // A nil slice prints as [] and a nil map as {}. A []byte prints as a Python
 // bytes literal (b'...') in Repr and as a string in JSON. json.Number prints
@@ -24,7 +25,15 @@
 //   - Repr is Python's repr(); Str is Python's str().
 //   - FormatFloat is float.__repr__.
 //   - JSON is json.dumps(v, sort_keys=..., ensure_ascii=False, indent=...).
-//   - ParseJSON / ParseJSONOrdered are json.loads.
+//   - SetOrder / KeyOrder record and read back the insertion order of a
+//     particular map[string]any, without keeping the map alive.
+//   - ParseJSON / ParseJSONOrdered are json.loads, with Python's error
+//     messages (JSONDecodeError). Nesting deeper than 10000 is an error
+//     ("Maximum nesting depth exceeded"), where Python would raise
+//     RecursionError at some similar depth.
+//
+// There is no cycle detection: a self-referencing value recurses forever
+// (Python raises ValueError/RecursionError).
 //
 // Strings are UTF-8. Bytes that are not valid UTF-8 are treated like the
 // lone surrogates Python's "surrogateescape" error handler produces: Repr

@@ -19,8 +19,9 @@ import (
 // indent spaces per level, with "," and ": " separators (indent 0 gives
 // newlines without indentation). Empty containers are "{}" and "[]".
 //
-// A map[string]any has no order, so its keys are always printed sorted;
-// an *OrderedMap keeps insertion order unless sortKeys is true. Non-string
+// With sortKeys false, a map[string]any prints in the order recorded by
+// SetOrder, or sorted when none was recorded; an *OrderedMap prints in
+// insertion order. With sortKeys true, every dict prints sorted. Non-string
 // map keys are converted like Python does (int 1 -> "1", true -> "true",
 // nil -> "null", float -> its repr).
 func JSON(v any, indent int, sortKeys bool) string {
@@ -142,11 +143,16 @@ func (e *jsonEncoder) value(v any, level int) {
 		}
 		e.closeContainer(len(x), level, ']')
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		var keys []string
+		if e.sortKeys {
+			keys = make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+		} else {
+			keys = KeyOrder(x)
 		}
-		sort.Strings(keys)
 		b.WriteByte('{')
 		for i, k := range keys {
 			e.sep(i, level)

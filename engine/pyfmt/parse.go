@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -25,7 +26,8 @@ func (e *JSONDecodeError) Error() string {
 }
 
 // ParseJSON decodes data like Python's json.loads: objects become
-// map[string]any (a repeated key keeps the last value), arrays []any,
+// map[string]any (a repeated key keeps the last value) with their document
+// key order recorded by SetOrder, arrays []any,
 // strings string, true/false bool, null nil. A number without '.', 'e' or
 // 'E' becomes an int (or a *big.Int when it does not fit in an int);
 // other numbers, and the NaN / Infinity / -Infinity extensions Python
@@ -307,6 +309,7 @@ func (p *jsonParser) object() (any, error) {
 	p.i++ // {
 	var m map[string]any
 	var om *OrderedMap
+	var order []string
 	if p.ordered {
 		om = NewOrderedMap(0)
 	} else {
@@ -315,6 +318,9 @@ func (p *jsonParser) object() (any, error) {
 	ret := func() any {
 		if p.ordered {
 			return om
+		}
+		if len(order) > 1 && !sort.StringsAreSorted(order) {
+			SetOrder(m, order)
 		}
 		return m
 	}
@@ -344,6 +350,9 @@ func (p *jsonParser) object() (any, error) {
 		if p.ordered {
 			om.Set(k, v)
 		} else {
+			if _, dup := m[k]; !dup {
+				order = append(order, k)
+			}
 			m[k] = v
 		}
 		p.skipWS()

@@ -1,5 +1,7 @@
 package pyfmt
 
+//go:generate sh -c "python3 testdata/gen_printable.py > printable_table.go"
+
 import (
 	"encoding/json"
 	"fmt"

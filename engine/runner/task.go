@@ -1000,15 +1000,19 @@ func (pr *playRun) applyEffects(t *playbook.Task, host string, res *modules.Resu
 	for _, e := range res.Effects {
 		switch x := e.(type) {
 		case modules.AddHost:
-			changed := r.inv.AddHost(x.Name, x.Port, x.Groups, x.Vars)
+			changed, err := r.inv.AddHost(x.Name, x.Port, x.Groups, x.Vars)
+			if err != nil {
+				out["failed"] = true
+				out["msg"] = err.Error()
+			}
 			out["changed"] = changed
 		case modules.GroupBy:
 			changed := false
 			for _, g := range x.Groups {
-				if r.inv.AddGroup(g, x.Parents...) {
+				if c, _ := r.inv.AddGroup(g, x.Parents...); c {
 					changed = true
 				}
-				if r.inv.AddHost(host, 0, []string{g}, nil) {
+				if c, _ := r.inv.AddHost(host, 0, []string{g}, nil); c {
 					changed = true
 				}
 			}

@@ -420,7 +420,13 @@ type renderer struct {
 	native bool
 }
 
+// maxOutput bounds the text one render may produce.
+const maxOutput = 32 << 20
+
 func (r *renderer) write(s string) {
+	if r.b.Len()+len(s) > maxOutput {
+		valErr("template output exceeds %d bytes", maxOutput)
+	}
 	r.b.WriteString(s)
 	r.parts++
 	r.native = false

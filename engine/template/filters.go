@@ -75,7 +75,9 @@ func (e *evaluator) callFilter(name string, v any, args []any, kw map[string]any
 	return f(e, v, args, kw)
 }
 
-func filterErr(format string, a ...any) { panic(&TemplateError{Msg: strings.TrimSpace(sprintf(format, a...))}) }
+func filterErr(format string, a ...any) {
+	panic(&TemplateError{Msg: strings.TrimSpace(sprintf(format, a...))})
+}
 
 // arg returns positional argument i or keyword name, else def.
 func arg(args []any, kw map[string]any, i int, name string, def any) any {
@@ -616,7 +618,7 @@ func init() {
 		"length": func(e *evaluator, v any, args []any, kw map[string]any) any { return length(v) },
 		"join": func(e *evaluator, v any, args []any, kw map[string]any) any {
 			sep := strArg(arg(args, kw, 0, "d", ""))
-			items := toList(v)
+			items := append([]any(nil), toList(v)...)
 			if a := arg(args, kw, 1, "attribute", nil); a != nil {
 				g := e.attrGetter(a, nil, false)
 				for i := range items {
@@ -1188,7 +1190,6 @@ func init() {
 			rand.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
 			return items
 		},
-		"regex": nil,
 		"urlencode": func(e *evaluator, v any, args []any, kw map[string]any) any {
 			var pairs [][2]any
 			switch x := v.(type) {
@@ -1286,7 +1287,8 @@ func init() {
 				ind = w
 			default:
 				n, _ := toInt(w)
-				ind = strings.Repeat(" ", n)
+				checkWidth(n)
+				ind = strings.Repeat(" ", max(n, 0))
 			}
 			first := truthy(arg(args, kw, 1, "first", false))
 			blank := truthy(arg(args, kw, 2, "blank", false))
@@ -1571,9 +1573,6 @@ func init() {
 	filters["e"] = filters["escape"]
 	filters["forceescape"] = filters["escape"]
 	filters["json"] = filters["to_json"]
-	filters["to_uuid"] = nil
-	delete(filters, "regex")
-	delete(filters, "to_uuid")
 }
 
 func htmlEscape(s string) string {

@@ -200,8 +200,9 @@ func lex(src string, escapeBackslashes bool) ([]token, error) {
 			switch {
 			case c == '\'' || c == '"':
 				j := pos + 1
+				literal := isVar && escapeBackslashes
 				for j < n && src[j] != c {
-					if src[j] == '\\' {
+					if src[j] == '\\' && !literal {
 						j++
 					}
 					j++

@@ -355,6 +355,7 @@ func strMethod(e *evaluator, s string, name string) func(args []any, kw map[stri
 	case "center", "ljust", "rjust":
 		return func(args []any, kw map[string]any) any {
 			w := argInt(argN(args, kw, 0, "width", 0))
+			checkWidth(w)
 			fill := " "
 			if len(args) > 1 {
 				fill = argStr(name, args[1])
@@ -379,6 +380,7 @@ func strMethod(e *evaluator, s string, name string) func(args []any, kw map[stri
 	case "zfill":
 		return func(args []any, kw map[string]any) any {
 			w := argInt(argN(args, kw, 0, "width", 0))
+			checkWidth(w)
 			n := utf8.RuneCountInString(s)
 			if w <= n {
 				return s
@@ -527,4 +529,10 @@ func seqMethod(l []any, name string) func(args []any, kw map[string]any) any {
 		return func([]any, map[string]any) any { return append([]any(nil), l...) }
 	}
 	return nil
+}
+
+func checkWidth(w int) {
+	if w > 1_000_000 {
+		valErr("width too big")
+	}
 }

@@ -142,7 +142,11 @@ func binaryOp(op string, a, b any) any {
 			if cnt < 0 {
 				cnt = 0
 			}
-			if int64(cnt)*int64(length(seq)) > 10_000_000 {
+			limit := int64(1_000_000)
+			if _, isStr := seq.(string); isStr {
+				limit = 10_000_000
+			}
+			if int64(cnt)*seqSize(seq) > limit {
 				valErr("repeated sequence too large")
 			}
 			switch s := seq.(type) {
@@ -264,4 +268,17 @@ func positive(v any) any {
 	}
 	typeErr("bad operand type for unary +: '%s'", typeName(v))
 	return nil
+}
+
+// seqSize is the byte length of a string or the element count of a list.
+func seqSize(seq any) int64 {
+	switch s := seq.(type) {
+	case string:
+		return int64(len(s))
+	case []any:
+		return int64(len(s))
+	case Tuple:
+		return int64(len(s))
+	}
+	return 0
 }

@@ -498,7 +498,7 @@ func (p *parser) parsePrimaryPostfix() expr {
 func (p *parser) isTupleEnd() bool {
 	t := p.cur()
 	switch t.kind {
-	case tkVarEnd, tkBlockEnd, tkEOF:
+	case tkVarEnd, tkBlockEnd:
 		return true
 	case tkOp:
 		return t.val == ")"

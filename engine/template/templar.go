@@ -47,7 +47,7 @@ func IsTemplate(s string) bool {
 	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
 }
 
-var singleVarRe = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}$`)
+var singleVarRe = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}\n?$`)
 
 // parse returns the parsed template, cached.
 func (t *Templar) parse(src string, escape bool) ([]node, error) {
@@ -125,6 +125,20 @@ func (t *Templar) Render(s string, vars map[string]any) (any, error) {
 }
 
 func (t *Templar) render(s string, vars map[string]any, depth int) (res any, err error) {
+	res, err = t.renderAny(s, vars, depth)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, wrapErr(recoverErr(r), s)
+		}
+	}()
+	return export(res), nil
+}
+
+// renderAny is Render without the final conversion to goplay's value types.
+func (t *Templar) renderAny(s string, vars map[string]any, depth int) (res any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, wrapErr(recoverErr(r), s)
@@ -150,7 +164,7 @@ func (t *Templar) render(s string, vars map[string]any, depth int) (res any, err
 	var result any = out
 	if !native && (strings.HasPrefix(out, "{") || strings.HasPrefix(out, "[") || out == "True" || out == "False") {
 		if v, ok := literalEval(out); ok {
-			result = export(v)
+			result = v
 		}
 	}
 	if str, ok := result.(string); ok {
@@ -369,7 +383,7 @@ func ConvertBare(term string, vars map[string]any) (string, bool) {
 	first = strings.SplitN(first, "[", 2)[0]
 	_, defined := vars[first]
 	if strings.Contains(term, "|") || defined {
-		return "{{" + term + "}}", true
+		return "{{ " + term + " }}", true
 	}
 	return term, false
 }

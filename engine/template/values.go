@@ -1,14 +1,12 @@
 package template
 
 import (
-	"github.com/goplay/goplay/engine/pyfmt"
 	"fmt"
-	"math"
+	"github.com/goplay/goplay/engine/pyfmt"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -69,7 +67,9 @@ func throw(err error) { panic(err) }
 
 func throwUndef(u *Undefined) { panic(&UndefinedError{Msg: u.Message()}) }
 
-func typeErr(format string, a ...any) { panic(&TemplateError{Msg: fmt.Sprintf(format, a...), typeError: true}) }
+func typeErr(format string, a ...any) {
+	panic(&TemplateError{Msg: fmt.Sprintf(format, a...), typeError: true})
+}
 
 func valErr(format string, a ...any) { panic(&TemplateError{Msg: fmt.Sprintf(format, a...)}) }
 

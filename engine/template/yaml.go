@@ -191,9 +191,6 @@ func toYAML(v any, indent, flow int) string {
 		s := e.scalar(v, 0)
 		e.b.WriteString(s)
 		e.b.WriteString("\n")
-		if !strings.HasPrefix(s, "'") && !strings.HasPrefix(s, "\"") {
-			e.b.WriteString("...\n")
-		}
 	}
 	return e.b.String()
 }
@@ -308,16 +305,16 @@ func (e *yamlEmitter) block(v any, col int, inline bool) {
 	case []any:
 		for _, c := range x {
 			start()
-			e.b.WriteString("-" + e.pad(e.indent-1))
 			switch cv := c.(type) {
 			case map[string]any, []any:
 				if e.useFlow(cv) {
-					e.b.WriteString(e.flowValue(cv) + "\n")
+					e.b.WriteString("- " + e.flowValue(cv) + "\n")
 				} else {
+					e.b.WriteString("-" + e.pad(e.indent-1))
 					e.block(cv, col+e.indent, true)
 				}
 			default:
-				e.b.WriteString(e.scalar(c, col+e.indent) + "\n")
+				e.b.WriteString("- " + e.scalar(c, col+e.indent) + "\n")
 			}
 		}
 	}
@@ -351,15 +348,49 @@ func (e *yamlEmitter) scalar(v any, col int) string {
 		}
 		return s
 	case string:
-		return yamlString(x)
+		return e.yamlString(x, col)
 	}
-	return yamlString(pyStr(v))
+	return e.yamlString(pyStr(v), col)
 }
 
-func yamlString(s string) string {
+func (e *yamlEmitter) column() int {
+	s := e.b.String()
+	return utf8.RuneCountInString(s[strings.LastIndexByte(s, '\n')+1:])
+}
+
+// fold writes s breaking at single spaces once the line passes 80 columns,
+// like PyYAML's plain and single-quoted writers; newlines become a blank
+// line (single-quoted style only).
+func (e *yamlEmitter) fold(s string, indent int, startCol int) string {
+	var b strings.Builder
+	col := startCol
+	runes := []rune(s)
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		switch {
+		case r == ' ' && col > 80 && i > 0 && runes[i-1] != ' ' && i+1 < len(runes) && runes[i+1] != ' ':
+			b.WriteString("\n" + strings.Repeat(" ", indent))
+			col = indent
+		case r == '\n':
+			k := i
+			for k < len(runes) && runes[k] == '\n' {
+				k++
+			}
+			b.WriteString(strings.Repeat("\n", k-i+1) + strings.Repeat(" ", indent))
+			col = indent
+			i = k - 1
+		default:
+			b.WriteRune(r)
+			col++
+		}
+	}
+	return b.String()
+}
+
+func (e *yamlEmitter) yamlString(s string, indent int) string {
 	needDouble := false
 	for _, r := range s {
-		if r == '\n' || r == '\t' || r == '\r' || r < 0x20 || r == 0x7f || r == 0xfeff || !utf8.ValidRune(r) {
+		if r == '\t' || r == '\r' || r < 0x20 || r == 0x7f || r == 0xfeff || !utf8.ValidRune(r) {
 			needDouble = true
 			break
 		}
@@ -393,7 +424,10 @@ func yamlString(s string) string {
 	if s == "" || yamlBoolRe.MatchString(s) || yamlNullRe.MatchString(s) || yamlIntRe.MatchString(s) ||
 		yamlFloatRe.MatchString(s) || yamlPlainUnsafe.MatchString(s) || s == "=" || s == "<<" ||
 		regexp.MustCompile(`^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?`).MatchString(s) {
-		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+		return "'" + e.fold(strings.ReplaceAll(s, "'", "''"), indent, e.column()+1) + "'"
 	}
-	return s
+	if strings.Contains(s, "\n") {
+		return "'" + e.fold(strings.ReplaceAll(s, "'", "''"), indent, e.column()+1) + "'"
+	}
+	return e.fold(s, indent, e.column())
 }

@@ -36,7 +36,7 @@ func TestCLBDiscoverExisting(t *testing.T) {
 		},
 		"port": 80, "protocol": "HTTP", "session_persistence": "",
 		"sourceAddresses": map[string]any{"ipv4Public": "10.12.99.28", "ipv4Servicenet": "10.0.0.0", "ipv6Public": "2001:4801:79f1:1::3/64"},
-		"status": "ACTIVE", "timeout": 30, "updated": map[string]any{"time": "2010-11-30T03:23:44Z"},
+		"status":          "ACTIVE", "timeout": 30, "updated": map[string]any{"time": "2010-11-30T03:23:44Z"},
 		"virtual_ips": []any{map[string]any{"address": "206.10.10.210", "id": 1000, "ip_version": "IPV4", "type": "PUBLIC"}},
 	}
 	if got := res.Data["balancer"]; !reflect.DeepEqual(got, want) {

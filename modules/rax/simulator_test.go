@@ -263,8 +263,8 @@ func TestSimulatorReauthAndFaults(t *testing.T) {
 		t.Fatalf("after expiry: %+v", res)
 	}
 	sim.ExpireTokens()
-	sim.SetFaults(simulator.Faults{OverLimitRate: 0.2, ErrorRate: 0.1, DropRate: 0.05, Seed: 7})
-	for i := 0; i < 3; i++ {
+	sim.SetFaults(simulator.Faults{OverLimitRate: 0.1, ErrorRate: 0.15, DropRate: 0.1, Seed: 7})
+	for i := 0; i < 2; i++ {
 		res, _ = runSim(t, "rax_clb", map[string]any{"name": "app-lb1"}, h)
 		if res.Failed {
 			t.Fatalf("with faults: %+v", res)

@@ -104,6 +104,7 @@ type resolved struct {
 	userKnown  []string
 	globalKnwn []string
 	proxyJump  string
+	proxyCmd   string
 	agentSock  string
 	timeout    time.Duration
 	maxSess    int
@@ -120,6 +121,9 @@ func (r *resolved) key() string {
 	k := fmt.Sprintf("%s@%s:%d", r.user, r.hostname, r.port)
 	if r.proxyJump != "" {
 		k += " via " + r.proxyJump
+	}
+	if r.proxyCmd != "" {
+		k += " via command " + r.proxyCmd
 	}
 	return k
 }
@@ -342,8 +346,25 @@ func resolve(cfg Config) (*resolved, error) {
 		r.globalKnwn[i] = expandTokens(f, r)
 	}
 
-	if v, ok := opt("proxyjump"); ok && !strings.EqualFold(v, "none") {
-		r.proxyJump = v
+	// ProxyJump and ProxyCommand exclude each other; the command line
+	// beats ssh_config, and ProxyJump wins a tie.
+	pj, pjOK := cl.opts["proxyjump"]
+	pc, pcOK := cl.opts["proxycommand"]
+	if !pjOK && !pcOK {
+		pj, pjOK = ho.get("proxyjump")
+		if v, ok := ho.values["proxycommand"]; ok {
+			pc, pcOK = strings.Join(v, " "), true
+		}
+	}
+	switch {
+	case pjOK:
+		if !strings.EqualFold(pj, "none") {
+			r.proxyJump = pj
+		}
+	case pcOK:
+		if !strings.EqualFold(pc, "none") {
+			r.proxyCmd = pc
+		}
 	}
 
 	r.agentSock = cfg.Agent

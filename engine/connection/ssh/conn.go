@@ -124,16 +124,41 @@ func (c *Conn) Exec(ctx context.Context, cmd string, stdin io.Reader) ([]byte, [
 		full = bc.wrap(cmd)
 	}
 	full = "/bin/sh -c " + ShellQuote(full)
-	return c.run(ctx, full, stdin, bc)
+	return c.run(ctx, full, stdin, bc, false)
 }
 
-func (c *Conn) run(ctx context.Context, full string, stdin io.Reader, bc *becomeCmd) ([]byte, []byte, int, error) {
+// ExecTTY runs cmd as Exec does but on a pseudo-terminal, as Ansible's ssh
+// plugin does (ssh -tt) for commands without input data, e.g. the raw
+// module: stdout then holds stdout and stderr together with "\r\n" line
+// ends, and stderr is what ssh prints on a multiplexed connection,
+// "Shared connection to <host> closed.\r\n".
+func (c *Conn) ExecTTY(ctx context.Context, cmd string) ([]byte, []byte, int, error) {
+	full := cmd
+	var bc *becomeCmd
+	if b := c.r.cfg.Become; b != nil {
+		bc = newBecomeCmd(b, c.r.timeout)
+		full = bc.wrap(cmd)
+	}
+	full = "/bin/sh -c " + ShellQuote(full)
+	stdout, stderr, rc, err := c.run(ctx, full, nil, bc, true)
+	if err == nil {
+		stderr = append(stderr, fmt.Sprintf("Shared connection to %s closed.\r\n", c.r.cfg.Host)...)
+	}
+	return stdout, stderr, rc, err
+}
+
+func (c *Conn) run(ctx context.Context, full string, stdin io.Reader, bc *becomeCmd, tty bool) ([]byte, []byte, int, error) {
 	s, e, release, err := c.session(ctx)
 	if err != nil {
 		return nil, nil, -1, err
 	}
 	defer release()
 	defer s.Close()
+	if tty {
+		if err := s.RequestPty(os.Getenv("TERM"), 0, 0, ssh.TerminalModes{}); err != nil {
+			return nil, nil, -1, c.brokenOr(e, err)
+		}
+	}
 
 	stdinW, err := s.StdinPipe()
 	if err != nil {

@@ -11,10 +11,12 @@
 // Settings come from Config (Ansible's resolved connection variables),
 // then ansible_ssh_common_args (Config.CommonArgs: -o Key=Value, -J, -p,
 // -l, -i, -F), then ~/.ssh/config and /etc/ssh/ssh_config (HostName, Port,
-// User, IdentityFile, ProxyJump, UserKnownHostsFile, GlobalKnownHostsFile,
-// StrictHostKeyChecking, IdentitiesOnly, IdentityAgent; Host patterns with
-// * ? ! and Include; Match blocks other than "Match all" are ignored),
-// first value winning as in OpenSSH.
+// User, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile,
+// GlobalKnownHostsFile, StrictHostKeyChecking, IdentitiesOnly,
+// IdentityAgent; Host patterns with * ? ! and Include; Match blocks other
+// than "Match all" are ignored), first value winning as in OpenSSH.
+// ProxyJump hops are pooled connections themselves; ProxyCommand runs
+// under /bin/sh with %h %p %r %n expanded.
 //
 // Authentication tries the key files (Config.PrivateKeyFiles, then -i and
 // IdentityFile), then the ssh-agent keys, then ~/.ssh/id_rsa, id_ecdsa and

@@ -181,9 +181,23 @@ func (p *Pool) dial(r *resolved) (*ssh.Client, error) {
 	addr := net.JoinHostPort(r.hostname, strconv.Itoa(r.port))
 	var conn net.Conn
 	peerIP, peerPort := "UNKNOWN", 65535
-	if r.proxyJump != "" {
+	var proxyStderr func() string
+	if r.proxyCmd != "" {
+		pc, err := dialProxyCommand(r.proxyCmd, r)
+		if err != nil {
+			return nil, &UnreachableError{Msg: "ssh: proxy command: " + err.Error(), Err: err}
+		}
+		conn = pc
+		proxyStderr = pc.stderrText
+	} else if r.proxyJump != "" {
 		jc, err := p.jumpClient(r)
 		if err != nil {
+			// ssh -J runs "ssh -W" as a proxy command: its failure is
+			// followed by the outer ssh's.
+			var ue *UnreachableError
+			if errors.As(err, &ue) {
+				return nil, &UnreachableError{Msg: ue.Msg + "\r\n" + closedByProxy, Err: err}
+			}
 			return nil, err
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
@@ -191,12 +205,12 @@ func (p *Pool) dial(r *resolved) (*ssh.Client, error) {
 		cancel()
 		if err != nil {
 			// What ssh -W prints when the jump host cannot connect.
-			why := err.Error()
+			why := "connect failed: " + err.Error()
 			var oce *ssh.OpenChannelError
 			if errors.As(err, &oce) {
-				why = oce.Message
+				why = oce.Reason.String() + ": " + oce.Message
 			}
-			return nil, &UnreachableError{Msg: fmt.Sprintf("channel 0: open failed: connect failed: %s\r\nstdio forwarding failed\r\nkex_exchange_identification: Connection closed by remote host\r\nConnection closed by UNKNOWN port 65535", why), Err: err}
+			return nil, &UnreachableError{Msg: "channel 0: open failed: " + why + "\r\nstdio forwarding failed\r\n" + closedByProxy, Err: err}
 		}
 	} else {
 		d := net.Dialer{Timeout: r.timeout}
@@ -236,14 +250,23 @@ func (p *Pool) dial(r *resolved) (*ssh.Client, error) {
 		if refusal != nil {
 			return nil, refusal
 		}
-		if ue := au.failure(r, err); ue != nil {
-			return nil, ue
+		ue := au.failure(r, err)
+		if ue == nil {
+			ue = handshakeError(peerIP, peerPort, tc.got.Load(), err)
 		}
-		return nil, handshakeError(peerIP, peerPort, tc.got.Load(), err)
+		if proxyStderr != nil {
+			// What the proxy command wrote comes first, as on ssh's stderr.
+			ue.Msg = proxyStderr() + ue.Msg
+		}
+		return nil, ue
 	}
 	_ = conn.SetDeadline(time.Time{})
 	return ssh.NewClient(c, chans, reqs), nil
 }
+
+// closedByProxy is what ssh prints when its proxy closes the connection
+// before the server's banner.
+const closedByProxy = "kex_exchange_identification: Connection closed by remote host\r\nConnection closed by UNKNOWN port 65535"
 
 // jumpClient returns the pooled connection to the last ProxyJump hop,
 // itself reached through the earlier hops.

@@ -86,6 +86,16 @@ func TestExec(t *testing.T) {
 	}
 }
 
+func TestExecTTY(t *testing.T) {
+	env := sshtest.Start(t, sshtest.Options{})
+	c := mustGet(t, newPool(t), testConfig(t, env, 0))
+	out, errb, rc, err := c.ExecTTY(context.Background(), "echo hi; echo err >&2; exit 2")
+	// What ansible-playbook -v shows for `raw: echo hi; echo err >&2`.
+	if err != nil || rc != 2 || string(out) != "hi\r\nerr\r\n" || string(errb) != "Shared connection to "+env.Servers[0].Addr+" closed.\r\n" {
+		t.Fatalf("got %q %q rc=%d err=%v", out, errb, rc, err)
+	}
+}
+
 func TestStdin(t *testing.T) {
 	env := sshtest.Start(t, sshtest.Options{})
 	c := mustGet(t, newPool(t), testConfig(t, env, 0))
@@ -543,8 +553,45 @@ func TestProxyJump(t *testing.T) {
 	cfg.Port = freeClosedPort(t, target.Addr)
 	cfg.CommonArgs = fmt.Sprintf("-J %s@%s:%d", env.User, jump.Addr, jump.Port)
 	_, err = p.Get(context.Background(), cfg)
-	if ue := unreachable(t, err); !strings.HasPrefix(ue.Msg, "channel 0: open failed: connect failed: ") {
+	want := "channel 0: open failed: connect failed: Connection refused\r\nstdio forwarding failed\r\n" +
+		"kex_exchange_identification: Connection closed by remote host\r\nConnection closed by UNKNOWN port 65535"
+	if ue := unreachable(t, err); ue.Msg != want {
 		t.Errorf("%q", ue.Msg)
+	}
+	// The jump host itself refuses.
+	closed := freeClosedPort(t, jump.Addr)
+	cfg.CommonArgs = fmt.Sprintf("-J %s@%s:%d", env.User, jump.Addr, closed)
+	_, err = p.Get(context.Background(), cfg)
+	want = fmt.Sprintf("ssh: connect to host %s port %d: Connection refused\r\n", jump.Addr, closed) +
+		"kex_exchange_identification: Connection closed by remote host\r\nConnection closed by UNKNOWN port 65535"
+	if ue := unreachable(t, err); ue.Msg != want {
+		t.Errorf("%q", ue.Msg)
+	}
+}
+
+func TestProxyCommand(t *testing.T) {
+	env := sshtest.Start(t, sshtest.Options{Servers: 2})
+	jump, target := env.Servers[0], env.Servers[1]
+	p := newPool(t)
+	cfg := testConfig(t, env, 1)
+	cfg.CommonArgs = `-o 'ProxyCommand=sh -c "echo boom >&2; exit 1"'`
+	_, err := p.Get(context.Background(), cfg)
+	want := "boom\nkex_exchange_identification: Connection closed by remote host\r\nConnection closed by UNKNOWN port 65535"
+	if ue := unreachable(t, err); ue.Msg != want {
+		t.Errorf("%q", ue.Msg)
+	}
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("ssh client not installed")
+	}
+	cfg.CommonArgs = fmt.Sprintf(`-o ProxyCommand="ssh -F none -o BatchMode=yes -o UserKnownHostsFile=%s -i %s -p %d -l %s -W %%h:%%p %s"`,
+		env.KnownHosts, env.KeyFile, jump.Port, env.User, jump.Addr)
+	c := mustGet(t, p, cfg)
+	out, _, _, err := c.Exec(context.Background(), "echo $SSH_CONNECTION", nil)
+	if err != nil || !strings.Contains(string(out), fmt.Sprintf("%s %d", target.Addr, target.Port)) {
+		t.Fatalf("%q %v", out, err)
+	}
+	if jump.Accepted() != 1 || target.Accepted() != 1 {
+		t.Errorf("accepted jump=%d target=%d", jump.Accepted(), target.Accepted())
 	}
 }
 

@@ -28,7 +28,7 @@ type directive struct {
 // supported keywords; others are ignored.
 var sshConfigKeys = map[string]bool{
 	"hostname": true, "port": true, "user": true, "identityfile": true,
-	"proxyjump": true, "userknownhostsfile": true, "globalknownhostsfile": true,
+	"proxyjump": true, "proxycommand": true, "userknownhostsfile": true, "globalknownhostsfile": true,
 	"stricthostkeychecking": true, "identitiesonly": true, "identityagent": true,
 	"connecttimeout": true, "passwordauthentication": true, "pubkeyauthentication": true,
 }
@@ -118,6 +118,10 @@ func splitConfigLine(line string) (string, []string, error) {
 	rest := strings.TrimLeft(line[i:], " \t")
 	if strings.HasPrefix(rest, "=") {
 		rest = strings.TrimLeft(rest[1:], " \t")
+	}
+	if key == "proxycommand" || key == "localcommand" || key == "remotecommand" {
+		// The rest of the line is a shell command, kept as written.
+		return key, []string{rest}, nil
 	}
 	var args []string
 	for rest != "" {

@@ -323,8 +323,8 @@ func TestNotFound404Bodies(t *testing.T) {
 	c := newCLB(t, sim)
 	l := preload(t, sim, 1)
 	for path, want := range map[string]string{
-		"/loadbalancers/424242":                               `{"message":"Load balancer not found","code":404}`,
-		"/loadbalancers/424242/nodes":                         `{"message":"Load balancer not found","code":404}`,
+		"/loadbalancers/424242":                              `{"message":"Load balancer not found","code":404}`,
+		"/loadbalancers/424242/nodes":                        `{"message":"Load balancer not found","code":404}`,
 		fmt.Sprintf("/loadbalancers/%d/nodes/424242", l.ID):  `{"message":"Node not found","code":404}`,
 		fmt.Sprintf("/loadbalancers/%d/nodes/notanid", l.ID): `{"message":"Node not found","code":404}`,
 	} {

@@ -123,12 +123,17 @@ type slowResult struct {
 
 func startSlow(t *testing.T, vip string, bs []*testBackend) (<-chan slowResult, *testBackend) {
 	t.Helper()
+	return startPath(t, vip, "/slow", bs)
+}
+
+func startPath(t *testing.T, vip, path string, bs []*testBackend) (<-chan slowResult, *testBackend) {
+	t.Helper()
 	tr := &http.Transport{Proxy: nil, DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
 	c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	done := make(chan slowResult, 1)
 	go func() {
-		res, err := c.Get("http://" + vip + "/slow")
+		res, err := c.Get("http://" + vip + path)
 		if err != nil {
 			done <- slowResult{err: err}
 			return
@@ -222,6 +227,21 @@ func TestDisabledClosesInFlightRequest(t *testing.T) {
 		if n.NodeID == nodeFor(l, slow) && (n.Active != 0 || n.UpstreamConns != 0) {
 			t.Errorf("disabled node still has connections: %+v", n)
 		}
+	}
+}
+
+func TestDisabledClosesRequestAwaitingHeaders(t *testing.T) {
+	sim := startSim(t, fast())
+	l, bs := fourBackends(t, sim, AlgorithmRoundRobin)
+	done, slow := startPath(t, l.VIP, "/hang", bs)
+	newCLB(t, sim).setCondition(l.ID, nodeFor(l, slow), ConditionDisabled)
+	select {
+	case r := <-done:
+		if r.err == nil {
+			t.Errorf("request awaiting headers from a disabled node got %q", r.body)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("request awaiting headers from a disabled node was not closed")
 	}
 }
 

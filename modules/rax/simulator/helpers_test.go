@@ -191,6 +191,16 @@ func startBackend(t *testing.T, ip, name string) *testBackend {
 		case <-time.After(5 * time.Second):
 		}
 	})
+	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+		b.count(r)
+		b.started <- struct{}{}
+		select {
+		case <-b.release:
+			io.WriteString(w, "late "+name)
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		b.count(r)
 		w.Header().Set("X-Backend", name)

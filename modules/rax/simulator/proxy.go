@@ -31,7 +31,10 @@ type backendSpec struct {
 }
 
 type backend struct {
-	backendSpec
+	backendSpec // guarded by forwarder.mu
+	// id and addr never change; they may be read without the lock.
+	id        int
+	addr      string
 	active    int   // requests (HTTP) or connections (TCP) in flight to the node
 	upstream  int   // open TCP connections from the load balancer to the node
 	total     int64 // requests or connections ever sent
@@ -149,7 +152,7 @@ func (f *forwarder) update(algorithm string, timeout time.Duration, specs []back
 		}
 		b := f.backends[sp.ID]
 		if b == nil {
-			b = &backend{backendSpec: sp, inflight: map[uint64]func(){}}
+			b = &backend{backendSpec: sp, id: sp.ID, addr: sp.Addr, inflight: map[uint64]func(){}}
 			b.transport = f.newTransport(b)
 			f.backends[sp.ID] = b
 			continue
@@ -196,7 +199,7 @@ func (c *countedConn) Close() error {
 
 func (f *forwarder) dialBackend(ctx context.Context, b *backend) (net.Conn, error) {
 	d := net.Dialer{Timeout: 5 * time.Second}
-	c, err := d.DialContext(ctx, "tcp", b.Addr)
+	c, err := d.DialContext(ctx, "tcp", b.addr)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +345,7 @@ func (f *forwarder) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		out := req.Clone(ctx)
-		out.URL.Host = b.Addr
+		out.URL.Host = b.addr
 		timer := time.AfterFunc(f.currentTimeout(), func() { cancel(errUpstreamTimeout) })
 		resp, err := b.transport.RoundTrip(out)
 		timer.Stop()
@@ -361,7 +364,7 @@ func (f *forwarder) RoundTrip(req *http.Request) (*http.Response, error) {
 			if errors.As(err, &op) && op.Op == "dial" {
 				f.count(&f.connectFailure)
 				if retryable && req.Context().Err() == nil {
-					tried[b.ID] = true
+					tried[b.id] = true
 					continue
 				}
 			} else {
@@ -470,7 +473,7 @@ func (f *forwarder) serveTCP(c net.Conn) {
 		if err != nil {
 			f.count(&f.connectFailure)
 			f.release(b, id)
-			tried[b.ID] = true
+			tried[b.id] = true
 			continue
 		}
 		umu.Lock()

@@ -1,0 +1,5 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd)
+
+package cli
+
+func stdoutColumns() int { return 0 }

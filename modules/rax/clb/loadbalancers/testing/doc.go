@@ -1,0 +1,2 @@
+// Package testing holds the loadbalancers fixtures and their tests.
+package testing

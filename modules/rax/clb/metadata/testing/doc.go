@@ -1,0 +1,2 @@
+// Package testing holds the metadata fixtures and their tests.
+package testing

@@ -1,0 +1,2 @@
+// Package testing holds the nodes fixtures and their tests.
+package testing

@@ -1,0 +1,2 @@
+// Package testing holds the stats fixtures and their tests.
+package testing

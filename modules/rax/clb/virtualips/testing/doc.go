@@ -1,0 +1,2 @@
+// Package testing holds the virtualips fixtures and their tests.
+package testing

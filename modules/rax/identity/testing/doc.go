@@ -1,0 +1,2 @@
+// Package testing holds the identity fixtures and their tests.
+package testing
