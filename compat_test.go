@@ -72,6 +72,12 @@ func runCase(t *testing.T, src, prog string) (runResult, string) {
 	if n := read("playbook_name"); n != "" {
 		pb = n
 	}
+	// Legacy forms that goplay accepts on purpose (bare variables in
+	// with_items) are compared against the same playbook written the modern
+	// way, run under Ansible.
+	if n := read("ansible_playbook"); n != "" && !strings.Contains(prog, "goplay") {
+		pb = n
+	}
 	var argv []string
 	if w := read("wrapper"); w != "" {
 		argv = append(argv, strings.Fields(w)...)
@@ -176,6 +182,11 @@ func TestCompat(t *testing.T) {
 		c := c
 		abs, _ := filepath.Abs(c)
 		t.Run(filepath.Base(c), func(t *testing.T) {
+			// A case may name a known, not yet fixed difference; it is listed
+			// in the issue notes and skipped until fixed.
+			if gap, err := os.ReadFile(filepath.Join(abs, "KNOWN_GAP")); err == nil {
+				t.Skip("known gap: " + strings.TrimSpace(string(gap)))
+			}
 			t.Parallel()
 			want, wdir := runCase(t, abs, ansible)
 			got, gdir := runCase(t, abs, goplayBin)

@@ -218,7 +218,7 @@ type namespace map[string]any
 // error, an *argError, or an *exitRequest.
 func (p *argParser) parseArgs(args []string, ns namespace, seen map[*argAction]bool) error {
 	for _, a := range p.actions {
-		if a.kind == actHelp || a.kind == actVersion {
+		if a.kind == actHelp { // dest=SUPPRESS
 			continue
 		}
 		if _, ok := ns[a.dest]; !ok {

@@ -244,9 +244,9 @@ func TestLoadExtraVars(t *testing.T) {
 		t.Errorf("merge: %v", a)
 	}
 	for in, want := range map[string]string{
-		"./vars.yml":         "Please prepend extra_vars filename './vars.yml' with '@'",
-		"[1, 2]":             "Invalid extra vars data supplied. '[1, 2]' could not be made into a dictionary",
-		"@" + dir + "/none":  "Unable to retrieve file contents\nCould not find or access '" + dir + "/none' on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option",
+		"./vars.yml":        "Please prepend extra_vars filename './vars.yml' with '@'",
+		"[1, 2]":            "Invalid extra vars data supplied. '[1, 2]' could not be made into a dictionary",
+		"@" + dir + "/none": "Unable to retrieve file contents\nCould not find or access '" + dir + "/none' on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option",
 	} {
 		if _, err := LoadExtraVars([]string{in}, false, nil); err == nil || err.Error() != want {
 			t.Errorf("%s: %v", in, err)

@@ -174,14 +174,11 @@ func containsStr(list []string, s string) bool {
 
 // taskName is the banner name of a task: templated with play-level vars,
 // left raw when that fails; roles prefix "role : ".
-func (pr *playRun) taskName(t *playbook.Task) string {
+func (pr *playRun) taskName(t *playbook.Task, host string) string {
 	name := t.DisplayName()
 	if t.HasName {
 		if strings.Contains(name, "{{") || strings.Contains(name, "{%") {
-			v := map[string]any{}
-			merge(v, pr.play.Vars)
-			merge(v, t.Vars)
-			merge(v, pr.r.opt.ExtraVars)
+			v := pr.taskVars(host, t)
 			if s, err := pr.r.tpl.RenderString(name, v); err == nil {
 				name = s
 			}
@@ -197,7 +194,7 @@ func (pr *playRun) taskName(t *playbook.Task) string {
 func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	r := pr.r
 	if !pr.r.startDone {
-		name := pr.taskName(t)
+		name := pr.taskName(t, hosts[0])
 		if name == r.opt.StartAtTask || t.DisplayName() == r.opt.StartAtTask {
 			r.startDone = true
 		} else {
@@ -219,7 +216,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 		return
 	}
 	pr.invalidateHostvars()
-	name := pr.taskName(t)
+	name := pr.taskName(t, hosts[0])
 	r.cb.TaskStart(name, t.Handler, r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true))
 
 	runOnce := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.RunOnce }, false)
@@ -869,8 +866,15 @@ func condErrorMsg(conds []any, err error, t *playbook.Task) string {
 			expr = s
 		}
 	}
+	var ce *template.ConditionalError
+	if errors.As(err, &ce) {
+		return errorWithContext(ce.Error(), t.Pos)
+	}
 	var ue *template.UndefinedError
 	m := err.Error()
+	if strings.HasPrefix(m, "error while evaluating conditional") {
+		return errorWithContext(fmt.Sprintf("The conditional check '%s' failed. The error was: %s", expr, m), t.Pos)
+	}
 	if errors.As(err, &ue) {
 		m = ue.Error() + ". " + ue.Error()
 	}
@@ -956,7 +960,9 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	}
 	req := &modules.Request{
 		Args: args, Vars: vars, Host: host, Check: check, Diff: r.opt.Diff, Verbosity: r.opt.Verbosity,
-		Template: func(expr string) (any, error) { return r.tpl.Eval(expr, vars) },
+		// As debug's var= does in Ansible: "{{expr}}" with the usual typing
+		// (a plain variable keeps its type, anything else renders as text).
+		Template: func(expr string) (any, error) { return r.tpl.Render("{{"+expr+"}}", vars) },
 		Warn:     func(msg string) { r.d.Warning(msg) },
 		Log: func(format string, a ...any) {
 			if r.opt.Verbosity >= 3 {

@@ -16,7 +16,7 @@ type evaluator struct {
 	steps  int
 }
 
-const maxSteps = 5_000_000
+const maxSteps = 2_000_000
 
 func (e *evaluator) tick() {
 	e.steps++
@@ -229,6 +229,10 @@ func (e *evaluator) getattr(obj any, name string) any {
 		}
 	case *Namespace:
 		if v, ok := o.M[name]; ok {
+			return v
+		}
+	case *loopCtx:
+		if v, ok := o.attr(name); ok {
 			return v
 		}
 	default:
@@ -548,32 +552,64 @@ func (r *renderer) renderFor(n *forNode) {
 		}
 		return
 	}
-	ln := len(items)
+	lc := &loopCtx{items: items}
+	scope := map[string]any{}
+	e.push(scope)
+	defer e.pop()
 	for i, it := range items {
-		scope := map[string]any{}
-		loop := map[string]any{
-			"index": i + 1, "index0": i, "revindex": ln - i, "revindex0": ln - i - 1,
-			"first": i == 0, "last": i == ln-1, "length": ln, "depth": 1, "depth0": 0,
+		clear(scope)
+		lc.i = i
+		scope["loop"] = lc
+		bind(scope, it)
+		r.render(n.body)
+	}
+}
+
+// loopCtx is Jinja2's loop variable.
+type loopCtx struct {
+	items []any
+	i     int
+}
+
+func (l *loopCtx) attr(name string) (any, bool) {
+	n := len(l.items)
+	switch name {
+	case "index":
+		return l.i + 1, true
+	case "index0":
+		return l.i, true
+	case "revindex":
+		return n - l.i, true
+	case "revindex0":
+		return n - l.i - 1, true
+	case "first":
+		return l.i == 0, true
+	case "last":
+		return l.i == n-1, true
+	case "length":
+		return n, true
+	case "depth":
+		return 1, true
+	case "depth0":
+		return 0, true
+	case "previtem":
+		if l.i > 0 {
+			return norm(l.items[l.i-1]), true
 		}
-		if i > 0 {
-			loop["previtem"] = items[i-1]
+	case "nextitem":
+		if l.i < n-1 {
+			return norm(l.items[l.i+1]), true
 		}
-		if i < ln-1 {
-			loop["nextitem"] = items[i+1]
-		}
-		idx := i
-		loop["cycle"] = &Callable{Name: "cycle", Fn: func(args []any, _ map[string]any) any {
+	case "cycle":
+		idx := l.i
+		return &Callable{Name: "cycle", Fn: func(args []any, _ map[string]any) any {
 			if len(args) == 0 {
 				typeErr("no items for cycling given")
 			}
 			return args[idx%len(args)]
-		}}
-		scope["loop"] = loop
-		bind(scope, it)
-		e.push(scope)
-		r.render(n.body)
-		e.pop()
+		}}, true
 	}
+	return nil, false
 }
 
 func (r *renderer) renderSet(n *setNode) {

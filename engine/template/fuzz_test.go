@@ -1,6 +1,7 @@
 package template
 
 import (
+	"os"
 	"testing"
 )
 
@@ -29,6 +30,9 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 2000 {
 			return
+		}
+		if logf := os.Getenv("FUZZ_LAST_INPUT"); logf != "" {
+			_ = os.WriteFile(logf, []byte(s), 0o644)
 		}
 		_, _ = tp.Render(s, vars)
 		_, _ = tp.Conditional(s, vars)

@@ -110,9 +110,21 @@ type condExpr struct{ test, then, els expr }
 // ---- parser ----
 
 type parser struct {
-	toks []token
-	pos  int
+	toks  []token
+	pos   int
+	depth int
 }
+
+const maxNesting = 200
+
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxNesting {
+		p.fail("expression nested too deeply")
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
 
 func (p *parser) cur() token { return p.toks[p.pos] }
 func (p *parser) peek(n int) token {
@@ -516,6 +528,8 @@ func (p *parser) parseExpression(withCondexpr bool) expr {
 }
 
 func (p *parser) parseCondexpr() expr {
+	p.enter()
+	defer p.leave()
 	x := p.parseOr()
 	for p.skipName("if") {
 		test := p.parseOr()
@@ -545,6 +559,8 @@ func (p *parser) parseAnd() expr {
 }
 
 func (p *parser) parseNot() expr {
+	p.enter()
+	defer p.leave()
 	if p.skipName("not") {
 		return &unaryExpr{op: "not", x: p.parseNot()}
 	}
@@ -614,6 +630,8 @@ func (p *parser) parsePow() expr {
 }
 
 func (p *parser) parseUnary(withFilter bool) expr {
+	p.enter()
+	defer p.leave()
 	var x expr
 	switch {
 	case p.isOp("-"):

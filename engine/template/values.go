@@ -77,7 +77,7 @@ func valErr(format string, a ...any) { panic(&TemplateError{Msg: fmt.Sprintf(for
 // representation (shallowly for containers of canonical element types).
 func norm(v any) any {
 	switch x := v.(type) {
-	case nil, bool, int, float64, string, []any, map[string]any, Tuple, *Undefined, *Callable, *Namespace:
+	case nil, bool, int, float64, string, []any, map[string]any, Tuple, *Undefined, *Callable, *Namespace, *loopCtx:
 		return v
 	case int64:
 		return int(x)
@@ -194,8 +194,8 @@ func export(v any) any {
 		throwUndef(x)
 	case *Callable:
 		return "<built-in method " + x.Name + ">"
-	case *Namespace:
-		return "<Namespace>"
+	case *Namespace, *loopCtx:
+		return pyRepr(x)
 	}
 	return norm(v)
 }
@@ -247,6 +247,8 @@ func typeName(v any) string {
 		return "builtin_function_or_method"
 	case *Namespace:
 		return "Namespace"
+	case *loopCtx:
+		return "LoopContext"
 	}
 	return typeName(norm(v))
 }
@@ -272,7 +274,7 @@ func truthy(v any) bool {
 		return len(x) > 0
 	case *Undefined:
 		throwUndef(x)
-	case *Callable, *Namespace:
+	case *Callable, *Namespace, *loopCtx:
 		return true
 	}
 	return truthy(norm(v))
@@ -496,6 +498,8 @@ func writeRepr(b *strings.Builder, v any) {
 		throwUndef(x)
 	case *Callable:
 		b.WriteString("<built-in method " + x.Name + ">")
+	case *loopCtx:
+		fmt.Fprintf(b, "<LoopContext %d/%d>", x.i+1, len(x.items))
 	case *Namespace:
 		b.WriteString("<Namespace ")
 		writeRepr(b, x.M)
@@ -534,7 +538,7 @@ func toList(v any) []any {
 		return out
 	case *Undefined:
 		throwUndef(x)
-	case nil, bool, int, float64, *Callable, *Namespace:
+	case nil, bool, int, float64, *Callable, *Namespace, *loopCtx:
 		typeErr("'%s' object is not iterable", typeName(v))
 	}
 	return toList(norm(v))
