@@ -3,6 +3,7 @@ package template
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -65,7 +66,7 @@ func loadVars(t testing.TB) map[string]any {
 func fixJSONNumbers(v any) any {
 	switch x := v.(type) {
 	case float64:
-		if x == float64(int(x)) && !strings.ContainsAny(formatFloat(x), ".e") == false && x == float64(int64(x)) {
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
 			return int(x)
 		}
 		return x

@@ -1,8 +1,12 @@
 // Package all imports every module that ships with goplay. A custom build
-// imports it plus its own modules, as caddy's custom builds do.
+// imports it plus its own modules, as caddy's custom builds do:
+//
+//	import _ "github.com/goplay/goplay/modules/all"
 package all
 
 import (
+	// The ansible.builtin modules.
 	_ "github.com/goplay/goplay/modules/builtin"
+	// The Rackspace modules (rax_clb, rax_clb_nodes, …).
 	_ "github.com/goplay/goplay/modules/rax"
 )

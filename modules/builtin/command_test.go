@@ -130,3 +130,33 @@ func TestCommandUnbalancedQuote(t *testing.T) {
 		t.Errorf("got %v", got.res)
 	}
 }
+
+func TestCommandPathExpansion(t *testing.T) {
+	home := os.Getenv("HOME")
+	if home == "" {
+		t.Skip("HOME not set")
+	}
+	got := run(t, "command", map[string]any{"_raw_params": "echo x", "creates": "~"})
+	if got.res["msg"] != "Did not run command since '"+home+"' exists" {
+		t.Errorf("creates=~: %v", got.res["msg"])
+	}
+	got = run(t, "command", map[string]any{"_raw_params": "echo x", "creates": "$HOME"})
+	if got.res["msg"] != "Did not run command since '"+home+"' exists" {
+		t.Errorf("creates=$HOME: %v", got.res["msg"])
+	}
+	got = run(t, "command", map[string]any{"_raw_params": "pwd", "chdir": "~"})
+	if got.res["stdout"] != home {
+		t.Errorf("chdir=~: %v", got.res)
+	}
+	got = run(t, "shell", map[string]any{"_raw_params": "pwd; echo $0", "chdir": "${HOME}"})
+	if got.res["stdout"] != home+"\n/bin/sh" {
+		t.Errorf("shell chdir=${HOME}: %v", got.res)
+	}
+	// A quote in the path must not break the script.
+	dir := filepath.Join(t.TempDir(), `it's "q" $x`)
+	os.Mkdir(dir, 0o755)
+	got = run(t, "command", map[string]any{"_raw_params": "pwd", "chdir": dir})
+	if got.res["stdout"] != dir {
+		t.Errorf("quoted chdir: %v", got.res)
+	}
+}

@@ -735,4 +735,3 @@ func serviceMgr(r rawFacts) string {
 	}
 	return "service"
 }
-
