@@ -2,10 +2,9 @@ package builtin
 
 import (
 	"fmt"
-	"math"
+	"github.com/goplay/goplay/engine/pyfmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -83,72 +82,10 @@ func splitlines(s string) []any {
 }
 
 // pyBytesRepr is Python's repr() of a bytes value.
-func pyBytesRepr(s string) string {
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteString("b")
-	b.WriteByte(quote)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == quote || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c < 0x20 || c >= 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte(quote)
-	return b.String()
-}
+func pyBytesRepr(s string) string { return pyfmt.Repr([]byte(s)) }
 
 // pyFloat is Python's repr() of a float.
-func pyFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case math.IsNaN(f):
-		return "nan"
-	}
-	if f == 0 {
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	exp := math.Floor(math.Log10(math.Abs(f)))
-	if exp < -4 || exp >= 16 {
-		s := strconv.FormatFloat(f, 'e', -1, 64)
-		mant, e, _ := strings.Cut(s, "e")
-		sign := e[0]
-		e = strings.TrimLeft(e[1:], "0")
-		if len(e) < 2 {
-			e = strings.Repeat("0", 2-len(e)) + e
-		}
-		if sign == '+' {
-			return mant + "e+" + e
-		}
-		return mant + "e-" + e
-	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.ContainsAny(s, ".") {
-		s += ".0"
-	}
-	return s
-}
+func pyFloat(f float64) string { return pyfmt.FormatFloat(f) }
 
 // pyType names a value's Python class as type() prints it.
 func pyType(v any) string {
