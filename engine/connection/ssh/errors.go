@@ -111,9 +111,9 @@ func handshakeError(ip string, port int, banner bool, err error) *UnreachableErr
 		msg = "kex_exchange_identification: read: Connection reset by peer\r\nConnection reset by " + peer
 	case errors.Is(err, syscall.ECONNRESET):
 		msg = "Connection reset by " + peer
-	case (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) && !banner:
+	case closed(err) && !banner:
 		msg = "kex_exchange_identification: Connection closed by remote host\r\nConnection closed by " + peer
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+	case closed(err):
 		msg = "Connection closed by " + peer
 	default:
 		msg = strings.TrimPrefix(err.Error(), "ssh: handshake failed: ")
@@ -122,4 +122,11 @@ func handshakeError(ip string, port int, banner bool, err error) *UnreachableErr
 		}
 	}
 	return &UnreachableError{Msg: msg, Err: err}
+}
+
+// closed reports whether err means the peer closed the connection: an EOF
+// on reading, or a broken pipe when our banner was written after a proxy
+// command had already exited (ssh reads the EOF in that race).
+func closed(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.EPIPE)
 }
