@@ -69,6 +69,19 @@ type Request struct {
 	Log func(format string, args ...any)
 	// Warn records a warning, printed as Ansible's [WARNING] on stderr.
 	Warn func(msg string)
+	// Find locates a controller-side file that a task names (copy's src,
+	// template's src, script's path) in Ansible's search order: the role's
+	// kind directory ("files", "templates") and the role itself, the task
+	// file's directory and its kind subdirectory, then the playbook's
+	// directory and its kind subdirectory. It returns an absolute path, or
+	// an error whose text is Ansible's "Could not find or access ..." message.
+	Find func(kind, name string) (string, error)
+	// Render renders a whole Jinja2 template text (as the template module
+	// does) against Vars plus extra, which wins over Vars.
+	Render func(text string, extra map[string]any) (string, error)
+	// Tmp is a private directory on the controller for this run, removed at
+	// the end (fetch and get_url may stage files there).
+	Tmp string
 }
 
 // Logf writes a diagnostic line when the request has a logger.

@@ -1,0 +1,3 @@
+// Package web holds the HTTP modules: uri (run on the controller) and
+// get_url.
+package web
