@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/goplay/goplay/engine/cli"
 	"github.com/goplay/goplay/engine/config"
 	"github.com/goplay/goplay/engine/output"
 	"github.com/goplay/goplay/engine/playbook"
@@ -39,8 +40,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		d.Error(err.Error())
 		return 1
 	}
-	opts, code, done := parseArgs(args, cfg, stdout, stderr)
+	opts, parser, code, done := parseArgs(args, cfg, stdout, stderr)
 	if done {
+		return code
+	}
+	if opts.Doc != "" {
+		return showDoc(opts.Doc, stdout, stderr)
+	}
+	if code, ok := checkPlaybooks(opts, stderr); !ok {
 		return code
 	}
 	d.Verbosity = opts.Verbosity
@@ -61,7 +68,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			d.Print("No config file found; using defaults", "")
 		}
 	}
-	return run(opts, cfg, d, stdin)
+	return run(opts, parser, cfg, d, stdin)
 }
 
 func colorEnabled(cfg *config.Config, stdout io.Writer) bool {
@@ -77,36 +84,8 @@ func colorEnabled(cfg *config.Config, stdout io.Writer) bool {
 	return false
 }
 
-// cliOptions are the parsed command line.
-type cliOptions struct {
-	Playbooks   []string
-	Inventory   []string
-	ExtraVars   []string
-	Limit       string
-	Forks       int
-	Verbosity   int
-	Check, Diff bool
-	SyntaxCheck bool
-	ListHosts   bool
-	ListTasks   bool
-	ListTags    bool
-	Tags        []string
-	SkipTags    []string
-	StartAt     string
-	User        string
-	Connection  string
-	PrivateKey  string
-	Timeout     int
-	Become      bool
-	BecomeUser  string
-	BecomeMeth  string
-}
-
-func run(o *cliOptions, cfg *config.Config, d *output.Display, stdin io.Reader) int {
+func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Display, stdin io.Reader) int {
 	invSources := o.Inventory
-	if len(invSources) == 0 {
-		invSources = cfg.Inventory
-	}
 	inv, warns, err := inventory.Load(invSources)
 	if err != nil {
 		d.Error(err.Error())
@@ -115,10 +94,21 @@ func run(o *cliOptions, cfg *config.Config, d *output.Display, stdin io.Reader) 
 	for _, w := range warns {
 		d.Warning(w)
 	}
-	extra, err := parseExtraVars(o.ExtraVars)
+	extra, err := loadExtraVars(o.ExtraVars, cfg.HashBehaviour == "merge")
 	if err != nil {
+		var oe *cli.OptionsError
+		if errors.As(err, &oe) {
+			x := parser.OptionsError(oe.Msg)
+			d.Raw(x.Stdout, x.Stderr)
+			return x.Code
+		}
+		var pe *playbook.Error
+		if errors.As(err, &pe) {
+			d.Error(pe.Error())
+			return pe.ExitCode()
+		}
 		d.Error(err.Error())
-		return 5
+		return 1
 	}
 	if !inv.HasHosts() && cfg.LocalhostWarning {
 		d.Warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")
@@ -154,12 +144,12 @@ func run(o *cliOptions, cfg *config.Config, d *output.Display, stdin io.Reader) 
 	cb.CheckMark = cfg.CheckModeMarkers
 	ropt := runner.Options{
 		Verbosity: o.Verbosity, Check: o.Check, Diff: o.Diff, Forks: o.Forks,
-		ExtraVars: extra, Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAt,
-		Limit: o.Limit, RolesPath: cfg.RolesPath, Connection: o.Connection,
-		RemoteUser: firstNonEmpty(o.User, cfg.RemoteUser), RemotePort: cfg.RemotePort,
-		PrivateKey: firstNonEmpty(o.PrivateKey, cfg.PrivateKeyFile), Timeout: cfg.Timeout,
+		ExtraVars: extra, Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAtTask,
+		Limit: o.Subset, RolesPath: cfg.RolesPath, Connection: o.Connection,
+		RemoteUser: firstNonEmpty(o.RemoteUser, cfg.RemoteUser), RemotePort: cfg.RemotePort,
+		PrivateKey: firstNonEmpty(o.PrivateKeyFile, cfg.PrivateKeyFile), Timeout: cfg.Timeout,
 		HostKeyChecking: cfg.HostKeyChecking, Become: o.Become || cfg.Become,
-		BecomeUser: firstNonEmpty(o.BecomeUser, cfg.BecomeUser), BecomeMethod: firstNonEmpty(o.BecomeMeth, cfg.BecomeMethod),
+		BecomeUser: firstNonEmpty(o.BecomeUser, cfg.BecomeUser), BecomeMethod: firstNonEmpty(o.BecomeMethod, cfg.BecomeMethod),
 		BecomeFlags: cfg.BecomeFlags, Gathering: cfg.Gathering, AnyErrorsFatal: cfg.AnyErrorsFatal,
 		ConfigFile: cfg.File(), InventorySources: invSources, LegacyBareVars: true,
 		Callback: cb, Display: d, Stdin: stdin,

@@ -242,3 +242,11 @@ func splitChunks(s string) []string {
 	}
 	return out
 }
+
+// Raw writes text to stdout and stderr as it is.
+func (d *Display) Raw(stdout, stderr string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	io.WriteString(d.Stdout, stdout)
+	io.WriteString(d.Stderr, stderr)
+}
