@@ -137,6 +137,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 		}
 		return 0
 	}
+	listing := o.ListHosts || o.ListTasks || o.ListTags
 	tpl := template.New(template.Options{Warn: d.Warning})
 	cb := output.NewDefault(d)
 	cb.ShowSkip = cfg.DisplaySkippedHosts
@@ -170,6 +171,14 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	rc := 0
+	if listing {
+		for i, pb := range pbs {
+			if rc = runner.New(inv, tpl, ropt).List(pb, o.Playbooks[i], o.ListHosts, o.ListTasks, o.ListTags); rc != 0 {
+				return rc
+			}
+		}
+		return 0
+	}
 	for _, pb := range pbs {
 		r := runner.New(inv, tpl, ropt)
 		rc = r.Run(ctx, pb)

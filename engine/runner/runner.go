@@ -46,6 +46,7 @@ type Runner struct {
 	interrupted bool
 	conns       map[string]modules.Conn
 	pb          *playbook.Playbook
+	tmp         string
 }
 
 // New returns a runner over an inventory.
@@ -134,6 +135,9 @@ func (r *Runner) Run(ctx context.Context, pb *playbook.Playbook) int {
 		r.cb.Recap(stats, r.opt.Check)
 	}
 	r.closeConns()
+	if r.tmp != "" {
+		os.RemoveAll(r.tmp)
+	}
 	switch {
 	case r.interrupted:
 		return ExitInterrupted

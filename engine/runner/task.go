@@ -964,12 +964,27 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		// (a plain variable keeps its type, anything else renders as text).
 		Template: func(expr string) (any, error) { return r.tpl.Render("{{"+expr+"}}", vars) },
 		Warn:     func(msg string) { r.d.Warning(msg) },
+		Find:     func(kind, name string) (string, error) { return r.findFile(t, kind, name) },
+		Render: func(text string, extra map[string]any) (string, error) {
+			v := vars
+			if len(extra) > 0 {
+				v = make(map[string]any, len(vars)+len(extra))
+				for k, x := range vars {
+					v[k] = x
+				}
+				for k, x := range extra {
+					v[k] = x
+				}
+			}
+			return r.tpl.RenderString(text, v)
+		},
 		Log: func(format string, a ...any) {
 			if r.opt.Verbosity >= 3 {
 				r.d.Print(fmt.Sprintf("<%s> ", host)+fmt.Sprintf(format, a...), "0;34")
 			}
 		},
 	}
+	req.Tmp = r.tmpDir()
 	if !info.Local {
 		conn, err := pr.connect(t, host, vars, delegate)
 		if err != nil {
