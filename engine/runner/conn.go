@@ -207,3 +207,46 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
+
+// connMagicVars adds the connection variables that Ansible's PlayContext
+// puts back into a task's variables when they are not set
+// (PlayContext.update_vars): ansible_host/ansible_ssh_host from the
+// remote address, the user, port, timeout, shell executable, pipelining
+// and module compression.
+func (pr *playRun) connMagicVars(v map[string]any, t *playbook.Task, host, delegate string) {
+	kind, spec := pr.connSpec(t, host, v, delegate)
+	set := func(val any, names ...string) {
+		for _, n := range names {
+			if _, ok := v[n]; !ok {
+				v[n] = val
+			}
+		}
+	}
+	addr := spec.Address
+	target := host
+	if delegate != "" {
+		target = delegate
+	}
+	if h, ok := pr.r.inv.Host(target); ok && h.Implicit() && addr == target {
+		addr = "127.0.0.1"
+	}
+	set(kind, "ansible_connection")
+	set(addr, "ansible_ssh_host", "ansible_host")
+	if spec.User != "" {
+		set(spec.User, "ansible_ssh_user", "ansible_user")
+	}
+	if spec.Port != 0 {
+		set(spec.Port, "ansible_ssh_port", "ansible_port")
+	}
+	set("ZIP_DEFLATED", "ansible_module_compression")
+	set("/bin/sh", "ansible_shell_executable")
+	set(false, "ansible_ssh_pipelining", "ansible_pipelining")
+	to := spec.Timeout
+	if to == 0 {
+		to = 10
+	}
+	set(to, "ansible_ssh_timeout", "ansible_timeout")
+	if len(spec.PrivateKeyFiles) > 0 {
+		set(spec.PrivateKeyFiles[0], "ansible_ssh_private_key_file", "ansible_private_key_file")
+	}
+}

@@ -376,6 +376,9 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 	vars := pr.taskVars(host, t)
 	hr := &hostResult{host: host, vars: vars}
 	delegate, dAddr, dErr := pr.delegate(t, host, vars)
+	if dErr == nil {
+		pr.connMagicVars(vars, t, host, delegate)
+	}
 	mkOut := func(res map[string]any, loop bool) *output.Result {
 		o := &output.Result{Host: host, Action: t.Action, Data: res, Loop: loop, TaskName: name}
 		if delegate != "" && delegate != host {
