@@ -395,6 +395,10 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 	} else {
 		res = pr.execute(t, host, vars, delegate, mkOut, nil)
 	}
+	if pr.ctx.Err() != nil {
+		// Interrupted (Ctrl-C): Ansible reports nothing for the task.
+		return nil
+	}
 	if _, ok := res["changed"]; !ok {
 		res["changed"] = false
 	}
