@@ -94,15 +94,18 @@ func yamlErrorPos(err error) (int, int, string) {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	line, col := 1, 1
-	var l int
-	if n, _ := fmt.Sscanf(msg, "line %d:", &l); n == 1 {
+	var l, c int
+	if n, _ := fmt.Sscanf(msg, "line %d, column %d:", &l, &c); n == 2 {
+		line, col = l, c
+		if i := strings.Index(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+	} else if n, _ := fmt.Sscanf(msg, "line %d:", &l); n == 1 {
 		line = l
 		if i := strings.Index(msg, ": "); i >= 0 {
 			msg = msg[i+2:]
 		}
 	}
-	// yaml.v3 reports only the line; PyYAML points at the column of the
-	// first non-blank character of the line it could not parse.
 	return line, col, msg
 }
 
