@@ -1,9 +1,12 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/goplay/goplay/engine/connection/ssh"
@@ -43,8 +46,38 @@ func (c *sshConnector) Connect(ctx context.Context, kind string, spec *runner.Co
 		}
 		return nil, &unreachable{msg: err.Error()}
 	}
-	return conn, nil
+	return rc255{conn}, nil
 }
+
+// rc255 applies the ssh connection plugin's rule: OpenSSH exits 255 when
+// the connection fails, and Ansible cannot tell that from a command that
+// exits 255, so any 255 (without a known non-ssh signature in its output)
+// makes the host unreachable, with stderr as the message.
+type rc255 struct{ modules.Conn }
+
+var notSSHErrors = [][]byte{
+	[]byte("Traceback (most recent call last):"),
+	[]byte("PHP Parse error:"),
+	[]byte("chmod: invalid mode"),
+	[]byte("chmod: A flag or octal number is not correct."),
+}
+
+func (c rc255) Exec(ctx context.Context, cmd string, stdin io.Reader) ([]byte, []byte, int, error) {
+	out, errb, rc, err := c.Conn.Exec(ctx, cmd, stdin)
+	if err == nil && rc == 255 {
+		for _, sig := range notSSHErrors {
+			if bytes.Contains(out, sig) || bytes.Contains(errb, sig) {
+				return out, errb, rc, nil
+			}
+		}
+		return out, errb, rc, &unreachable{msg: strings.TrimRight(string(errb), " \t\r\n")}
+	}
+	return out, errb, rc, err
+}
+
+// Unwrap returns the SSH connection (for modules that need more than
+// modules.Conn, such as ExecTTY).
+func (c rc255) Unwrap() modules.Conn { return c.Conn }
 
 // Close closes every pooled connection.
 func (c *sshConnector) Close() error { return c.pool.Close() }
