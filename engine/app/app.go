@@ -158,6 +158,13 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	if o.Timeout > 0 {
 		ropt.Timeout = o.Timeout
 	}
+	ropt.SSHArgs = cfg.SSHArgs
+	ropt.SSHCommonArgs = firstNonEmpty(o.SSHCommonArgs, cfg.SSHCommonArgs)
+	ropt.SSHExtraArgs = firstNonEmpty(o.SSHExtraArgs, cfg.SSHExtraArgs)
+	ropt.ForceHandlers = o.ForceHandlers || cfg.ForceHandlers
+	if code, ok := passwords(o, &ropt, d, stdin); !ok {
+		return code
+	}
 	if ropt.Forks <= 0 {
 		ropt.Forks = cfg.Forks
 	}

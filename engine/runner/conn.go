@@ -86,9 +86,18 @@ func (pr *playRun) connSpec(t *playbook.Task, host string, vars map[string]any, 
 	} else {
 		spec.Password = r.opt.ConnPass
 	}
+	common, extra := r.opt.SSHCommonArgs, r.opt.SSHExtraArgs
 	if c, ok := str("ansible_ssh_common_args"); ok {
-		spec.CommonArgs = c
+		common = c
 	}
+	if c, ok := str("ansible_ssh_extra_args"); ok {
+		extra = c
+	}
+	args := r.opt.SSHArgs
+	if a, ok := str("ansible_ssh_args"); ok {
+		args = a
+	}
+	spec.CommonArgs = strings.TrimSpace(strings.Join([]string{args, common, extra}, " "))
 	if hk, ok := str("ansible_host_key_checking", "ansible_ssh_host_key_checking"); ok {
 		b, _ := modules.ToBool(hk)
 		spec.HostKeyChecking = b

@@ -34,6 +34,10 @@ type Options struct {
 	BecomeFlags     string
 	BecomePass      string
 	ConnPass        string
+	// SSHArgs, SSHCommonArgs and SSHExtraArgs are ssh_args,
+	// ssh_common_args and ssh_extra_args (the last two may be overridden
+	// per host by ansible_ssh_common_args / ansible_ssh_extra_args).
+	SSHArgs, SSHCommonArgs, SSHExtraArgs string
 	// Gathering is implicit, explicit or smart (ansible.cfg gathering).
 	Gathering string
 	// AnyErrorsFatal is the configured default.

@@ -19,6 +19,7 @@ type hostState struct {
 	failed      bool // failed in this play (removed from later tasks)
 	unreachable bool
 	ended       bool // meta: end_host
+	forced      bool // failed, but running handlers under force_handlers
 }
 
 type playRun struct {
@@ -70,7 +71,9 @@ func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all [
 		}
 		pr.runList(sec, batch)
 	}
-	if !pr.abort && !pr.endPlay {
+	if pr.forceHandlers() {
+		pr.forceFlush()
+	} else if !pr.abort && !pr.endPlay {
 		pr.flushHandlers()
 	}
 	// hosts that failed stay failed for later plays
@@ -248,6 +251,10 @@ func containsTask(list []*playbook.Task, t *playbook.Task) bool {
 
 // flushHandlers runs notified handlers in the order they are defined.
 func (pr *playRun) flushHandlers() {
+	if pr.forceHandlers() {
+		pr.forceFlush()
+		return
+	}
 	for _, h := range pr.handlers {
 		if pr.abort || pr.endPlay {
 			return
@@ -271,6 +278,44 @@ func (pr *playRun) flushHandlers() {
 		}
 		pr.runTask(h, hosts)
 	}
+}
+
+func (pr *playRun) forceHandlers() bool {
+	return pr.r.opt.ForceHandlers || pr.play.ForceHandler
+}
+
+// forceFlush is the end-of-play handler run under force_handlers: notified
+// handlers run for failed hosts too (not for unreachable ones).
+func (pr *playRun) forceFlush() {
+	if pr.ctx.Err() != nil || pr.endPlay {
+		return
+	}
+	for _, h := range pr.handlers {
+		pr.mu.Lock()
+		hostsSet := pr.notified[h]
+		delete(pr.notified, h)
+		var hosts []string
+		for _, b := range pr.batch {
+			if st := pr.state[b]; hostsSet[b] && st != nil && !st.unreachable && !st.ended {
+				if st.failed {
+					st.failed = false
+					st.forced = true
+				}
+				hosts = append(hosts, b)
+			}
+		}
+		pr.mu.Unlock()
+		if len(hosts) > 0 {
+			pr.runTask(h, hosts)
+		}
+	}
+	pr.mu.Lock()
+	for _, st := range pr.state {
+		if st.forced {
+			st.failed = true
+		}
+	}
+	pr.mu.Unlock()
 }
 
 // notify marks the handlers named by names (by name or listen) for host.
