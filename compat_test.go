@@ -119,6 +119,9 @@ var (
 	timeRe  = regexp.MustCompile(`"(start|end)": "\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?"`)
 	deltaRe = regexp.MustCompile(`"delta": "\d+:\d\d:\d\d(\.\d+)?"`)
 	pauseRe = regexp.MustCompile(`Paused for [0-9.]+ (seconds|minutes)`)
+	// the json callback's object ids and ISO times
+	idRe  = regexp.MustCompile(`"id": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"`)
+	isoRe = regexp.MustCompile(`"(start|end)": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z"`)
 )
 
 // normalise masks what may differ between two runs and sorts the host
@@ -131,6 +134,8 @@ func normalise(s, dir string) string {
 	s = timeRe.ReplaceAllString(s, `"$1": "TIME"`)
 	s = deltaRe.ReplaceAllString(s, `"delta": "DELTA"`)
 	s = pauseRe.ReplaceAllString(s, "Paused for N $1")
+	s = idRe.ReplaceAllString(s, `"id": "ID"`)
+	s = isoRe.ReplaceAllString(s, `"$1": "TIME"`)
 	lines := strings.Split(s, "\n")
 	var out []string
 	var records [][]string

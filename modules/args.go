@@ -431,3 +431,82 @@ func ToDict(v any) (map[string]any, bool) {
 	}
 	return nil, false
 }
+
+// Invocation returns the module_args of Ansible's "invocation" result key
+// for a decoded module: every declared argument, with the value it
+// received or its default, None (nil) when it has neither.
+func Invocation(m Module, args map[string]any) map[string]any {
+	rv := reflect.ValueOf(m)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return map[string]any{}
+	}
+	sv := rv.Elem()
+	out := map[string]any{}
+	for _, p := range Params(m) {
+		if p.remain {
+			continue
+		}
+		given := false
+		for _, n := range append([]string{p.Name}, p.Aliases...) {
+			if _, ok := args[n]; ok {
+				given = true
+			}
+		}
+		if !given && p.Default == "" {
+			out[p.Name] = nil
+			continue
+		}
+		out[p.Name] = plainValue(sv.Field(p.field))
+	}
+	if a, ok := m.(InvocationAdjuster); ok {
+		a.AdjustInvocation(out)
+	}
+	return out
+}
+
+// InvocationAdjuster is implemented by modules whose Ansible invocation
+// differs from their declared arguments (shell passes _uses_shell=True to
+// the command module).
+type InvocationAdjuster interface {
+	AdjustInvocation(moduleArgs map[string]any)
+}
+
+func plainValue(v reflect.Value) any {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return plainValue(v.Elem())
+	case reflect.String:
+		return v.String()
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return int(v.Int())
+	case reflect.Float64, reflect.Float32:
+		return v.Float()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Slice:
+		if v.IsNil() {
+			return nil
+		}
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = plainValue(v.Index(i))
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return nil
+		}
+		out := map[string]any{}
+		for _, k := range v.MapKeys() {
+			out[fmt.Sprint(k.Interface())] = plainValue(v.MapIndex(k))
+		}
+		return out
+	}
+	if v.CanInterface() {
+		return v.Interface()
+	}
+	return nil
+}

@@ -139,10 +139,17 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	}
 	listing := o.ListHosts || o.ListTasks || o.ListTags
 	tpl := template.New(template.Options{Warn: d.Warning})
-	cb := output.NewDefault(d)
-	cb.ShowSkip = cfg.DisplaySkippedHosts
-	cb.ShowOK = cfg.DisplayOkHosts
-	cb.CheckMark = cfg.CheckModeMarkers
+	var cb output.Callback
+	switch cfg.StdoutCallback {
+	case "json", "ansible.posix.json":
+		cb = output.NewJSON(d)
+	default:
+		dc := output.NewDefault(d)
+		dc.ShowSkip = cfg.DisplaySkippedHosts
+		dc.ShowOK = cfg.DisplayOkHosts
+		dc.CheckMark = cfg.CheckModeMarkers
+		cb = dc
+	}
 	ropt := runner.Options{
 		Verbosity: o.Verbosity, Check: o.Check, Diff: o.Diff, Forks: o.Forks,
 		ExtraVars: extra, Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAtTask,

@@ -49,6 +49,7 @@ func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all [
 		pr.state[h] = &hostState{}
 	}
 	r.cb.PlayStart(play.Name, r.opt.Check)
+	r.playPos(play)
 	if err := pr.loadVarsFiles(); err != nil {
 		r.d.Error(err.Error())
 		pr.abort = true

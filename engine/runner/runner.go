@@ -47,6 +47,35 @@ type Runner struct {
 	conns       map[string]modules.Conn
 	pb          *playbook.Playbook
 	tmp         string
+	ids         map[any]int
+}
+
+// objectID numbers plays and tasks for callbacks that show ids.
+func (r *Runner) objectID(o any) string {
+	if r.ids == nil {
+		r.ids = map[any]int{}
+	}
+	n, ok := r.ids[o]
+	if !ok {
+		n = len(r.ids) + 1
+		r.ids[o] = n
+	}
+	return output.ObjectID(n)
+}
+
+func (r *Runner) playPos(play *playbook.Play) {
+	if p, ok := r.cb.(output.Positioned); ok {
+		p.PlayPos(fmt.Sprintf("%s:%d", play.Pos.File, play.Pos.Line), r.objectID(play))
+	}
+}
+
+func (r *Runner) taskPos(t *playbook.Task) {
+	if p, ok := r.cb.(output.Positioned); ok {
+		r.mu.Lock()
+		id := r.objectID(t)
+		r.mu.Unlock()
+		p.TaskPos(fmt.Sprintf("%s:%d", t.Pos.File, t.Pos.Line), id, t.Action)
+	}
 }
 
 // New returns a runner over an inventory.
@@ -96,6 +125,7 @@ func (r *Runner) Run(ctx context.Context, pb *playbook.Playbook) int {
 		batches := serialBatches(play.Serial, len(hosts), r.playVarsForSerial(play))
 		if len(hosts) == 0 {
 			r.cb.PlayStart(play.Name, r.opt.Check)
+			r.playPos(play)
 			r.cb.NoHostsMatched()
 			continue
 		}

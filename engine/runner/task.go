@@ -218,6 +218,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	pr.invalidateHostvars()
 	name := pr.taskName(t, hosts[0])
 	r.cb.TaskStart(name, t.Handler, r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true))
+	r.taskPos(t)
 
 	runOnce := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.RunOnce }, false)
 	bypass := info != nil && info.BypassHostLoop
@@ -918,6 +919,10 @@ func resultDict(res *modules.Result) map[string]any {
 	return out
 }
 
+// noInvocation lists the modules that Ansible runs as action plugins only,
+// whose results carry no "invocation".
+var noInvocation = map[string]bool{"raw": true, "script": true, "setup": true, "pause": true, "wait_for_connection": true}
+
 // runModule templates the arguments and runs the module once.
 func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any, delegate string) map[string]any {
 	r := pr.r
@@ -1018,6 +1023,11 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		return map[string]any{"failed": true, "msg": err.Error()}
 	}
 	out := resultDict(res)
+	if !info.Local && !noInvocation[info.Name] {
+		if _, ok := out["invocation"]; !ok {
+			out["invocation"] = map[string]any{"module_args": modules.Invocation(m, args)}
+		}
+	}
 	pr.applyEffects(t, host, res, out)
 	return out
 }

@@ -26,7 +26,7 @@ func init() {
 // ansible.builtin.command does. Its free-form text is split with shlex rules.
 type Command struct {
 	RawParams       string   `arg:"_raw_params" aliases:"cmd" doc:"The command to run, split like a shell would (shlex.split)."`
-	UsesShell       bool     `arg:"_uses_shell" doc:"Run the text with a shell (what the shell module sets)."`
+	UsesShell       bool     `arg:"_uses_shell" default:"false" doc:"Run the text with a shell (what the shell module sets)."`
 	Argv            []string `arg:"argv" doc:"The command as a list; use instead of the free-form text."`
 	Chdir           string   `arg:"chdir" doc:"Change into this directory before running the command."`
 	Executable      string   `arg:"executable" doc:"The shell to use (shell module only)."`

@@ -26,4 +26,8 @@ func (s *Shell) Run(ctx context.Context, req *modules.Request) (*modules.Result,
 	return runCommand(ctx, req, (*Command)(s), true)
 }
 
+// AdjustInvocation shows the command module's arguments as Ansible's
+// shell action passes them.
+func (s *Shell) AdjustInvocation(a map[string]any) { a["_uses_shell"] = true }
+
 var _ modules.Module = (*Shell)(nil)
