@@ -1006,7 +1006,11 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 			}
 			return map[string]any{"changed": false, "msg": err.Error(), "unreachable": true}
 		}
-		req.Conn = conn
+		env, order, err := pr.environment(t, vars)
+		if err != nil {
+			return map[string]any{"failed": true, "msg": err.Error()}
+		}
+		req.Conn = newEnvConn(conn, env, order)
 	}
 	ctx := pr.ctx
 	if t.Timeout > 0 {
