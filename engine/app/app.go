@@ -115,7 +115,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	}
 	var pbs []*playbook.Playbook
 	for _, p := range o.Playbooks {
-		pb, err := playbook.Load(p, playbook.Options{RolesPath: cfg.RolesPath, Warn: d.Warning})
+		pb, err := playbook.Load(p, playbook.Options{RolesPath: cfg.RolesPath, Warn: d.Warning, LibraryDirs: cfg.ModulePath})
 		if err != nil {
 			var pe *playbook.Error
 			if errors.As(err, &pe) {
@@ -132,6 +132,17 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 		pbs = append(pbs, pb)
 	}
 	if o.SyntaxCheck {
+		for _, pb := range pbs {
+			if err := pb.ValidateArgs(); err != nil {
+				var pe *playbook.Error
+				if errors.As(err, &pe) {
+					d.Error(pe.Error())
+					return pe.ExitCode()
+				}
+				d.Error(err.Error())
+				return 4
+			}
+		}
 		for _, p := range o.Playbooks {
 			d.Print("\nplaybook: "+p, "")
 		}

@@ -2,12 +2,13 @@ package app
 
 import (
 	"fmt"
+	"github.com/goplay/goplay/modules/moddoc"
 	"io"
 )
 
-// DocText prints a module's documentation for --doc; modules/moddoc sets
-// it (through main), so that the engine does not import the module set.
-var DocText func(name string) (string, error)
+// DocText prints a module's documentation for --doc (ansible-doc's layout,
+// from the module's own declaration).
+var DocText = moddoc.ByName
 
 func showDoc(name string, stdout, stderr io.Writer) int {
 	if DocText == nil {

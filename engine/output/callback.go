@@ -286,6 +286,7 @@ func (c *Default) Failed(r *Result, ignoreErrors bool) {
 	res := CleanForDisplay(r)
 	label := HostLabel(r)
 	cleanDebug(res, r.Action)
+	c.exception(res)
 	c.warnings(res)
 	if _, ok := res["results"]; !(r.Loop && ok) {
 		c.D.Print("fatal: ["+label+"]: FAILED! => "+c.Dump(res, 0), ColorError)
@@ -293,6 +294,28 @@ func (c *Default) Failed(r *Result, ignoreErrors bool) {
 	if ignoreErrors {
 		c.D.Print("...ignoring", ColorSkip)
 	}
+}
+
+// exception prints the line Ansible shows for a result with an
+// "exception" (the module's traceback), and removes it from the result.
+func (c *Default) exception(res map[string]any) {
+	exc, ok := res["exception"]
+	if !ok {
+		return
+	}
+	text := fmt.Sprint(exc)
+	if s, ok := exc.(string); ok {
+		text = s
+	}
+	msg := "An exception occurred during task execution. "
+	if c.D.Verbosity < 3 {
+		lines := strings.Split(strings.TrimSpace(text), "\n")
+		msg += "To see the full traceback, use -vvv. The error was: " + lines[len(lines)-1]
+	} else {
+		msg = "The full traceback is:\n" + text
+	}
+	delete(res, "exception")
+	c.D.Print(msg, ColorError)
 }
 
 // Skipped prints skipping: for a host.
@@ -357,6 +380,7 @@ func (c *Default) ItemFailed(r *Result) {
 	res := CleanForDisplay(r)
 	label := itemLabel(r.Data)
 	cleanDebug(res, r.Action)
+	c.exception(res)
 	c.warnings(res)
 	c.D.Print("failed: ["+HostLabel(r)+"] (item="+label+") => "+c.Dump(res, 0), ColorError)
 }

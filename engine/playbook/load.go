@@ -3,6 +3,7 @@ package playbook
 import (
 	"errors"
 	"fmt"
+	"github.com/goplay/goplay/modules/external"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,8 +22,51 @@ type Options struct {
 	// Warn receives deprecation and other warnings.
 	Warn func(string)
 	// IsModule reports whether a name is a known module; defaults to the
-	// modules registry. External modules in library/ are added by the caller.
+	// modules registry. External modules in the library directories are
+	// recognised too.
 	IsModule func(name string) bool
+	// LibraryDirs are the configured module directories (ANSIBLE_LIBRARY,
+	// library =), searched after the playbook's and the roles' library/.
+	LibraryDirs []string
+	// lib is the shared, growing list of library directories.
+	lib *[]string
+}
+
+// isModule reports whether name is a registered module or an external one
+// in a library directory known so far.
+func (l *loader) isModule(name string) bool {
+	if l.opts.IsModule(name) {
+		return true
+	}
+	_, ok := external.Find(name, l.libDirs())
+	return ok
+}
+
+func (l *loader) libDirs() []string {
+	if l.opts.lib == nil {
+		return l.opts.LibraryDirs
+	}
+	return *l.opts.lib
+}
+
+// addLibrary records a library/ directory (the playbook's, a role's) when
+// it exists, before the configured ones.
+func (l *loader) addLibrary(dir string) {
+	if l.opts.lib == nil {
+		return
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return
+	}
+	for _, d := range *l.opts.lib {
+		if d == dir {
+			return
+		}
+	}
+	n := len(*l.opts.lib) - len(l.opts.LibraryDirs)
+	list := append([]string(nil), (*l.opts.lib)[:n]...)
+	list = append(list, dir)
+	*l.opts.lib = append(list, l.opts.LibraryDirs...)
 }
 
 type loader struct {
@@ -48,7 +92,12 @@ func Load(path string, opts Options) (*Playbook, error) {
 		opts.Warn = func(string) {}
 	}
 	pb := &Playbook{File: abs, Dir: filepath.Dir(abs)}
+	lib := append([]string(nil), opts.LibraryDirs...)
+	opts.lib = &lib
+	pb.libs = opts.lib
+	pb.cfgLibs = opts.LibraryDirs
 	l := &loader{opts: opts, pb: pb, visited: map[string]int{}}
+	l.addLibrary(filepath.Join(pb.Dir, "library"))
 	plays, err := l.loadPlaybookFile(abs, nil)
 	if err != nil {
 		return nil, err
@@ -673,7 +722,7 @@ func (l *loader) parseTask(ctx *taskCtx, n *yaml.Node) (*Task, error) {
 			}
 			continue
 		}
-		if _, inc := includeActions[key]; inc || l.opts.IsModule(key) {
+		if _, inc := includeActions[key]; inc || l.isModule(key) {
 			if actionKey != "" {
 				return nil, Errorf(t.Pos, "conflicting action statements: %s, %s", actionKey, key)
 			}
@@ -771,7 +820,7 @@ func (l *loader) parseAction(ctx *taskCtx, t *Task, key string, vn, argsNode *ya
 		default:
 			return Errorf(t.Pos, "no module/action detected in task.")
 		}
-		if _, inc := includeActions[action]; !inc && !l.opts.IsModule(action) {
+		if _, inc := includeActions[action]; !inc && !l.isModule(action) {
 			return &Error{Msg: fmt.Sprintf("couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", action), Pos: t.Pos, Parse: true}
 		}
 	} else {

@@ -5,6 +5,26 @@ type Playbook struct {
 	File  string // absolute path
 	Dir   string // the playbook's directory (playbook_dir)
 	Plays []*Play
+	libs  *[]string
+	// cfgLibs are the configured library directories.
+	cfgLibs []string
+}
+
+// LibraryDirs lists where external modules are searched: the playbook's
+// library/, the loaded roles' library/, then the configured directories.
+func (pb *Playbook) LibraryDirs() []string {
+	if pb.libs == nil {
+		return nil
+	}
+	return *pb.libs
+}
+
+// Options returns loading options for files included at run time, sharing
+// the playbook's library directories.
+func (pb *Playbook) Options(o Options) Options {
+	o.lib = pb.libs
+	o.LibraryDirs = pb.cfgLibs
+	return o
 }
 
 // Attrs are the keywords that plays, roles, blocks and tasks share and that

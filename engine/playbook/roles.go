@@ -121,6 +121,7 @@ func (l *loader) loadRole(ctx *taskCtx, pos Pos, name string, params map[string]
 		return nil, Errorf(pos, "role %s depends on itself", name)
 	}
 	r := &Role{Pos: pos, Name: filepath.Base(name), Path: path, Params: params}
+	l.addLibrary(filepath.Join(path, "library"))
 	var err error
 	if r.Defaults, err = loadVarsFile(path, "defaults", o.DefaultsFrom); err != nil {
 		return nil, err

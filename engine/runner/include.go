@@ -42,7 +42,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 		}
 		add(hr.host, hr.res)
 	}
-	opts := playbook.Options{RolesPath: pr.r.opt.RolesPath, Warn: pr.r.d.Warning}
+	opts := pr.play.Playbook.Options(playbook.Options{RolesPath: pr.r.opt.RolesPath, Warn: pr.r.d.Warning})
 	for _, g := range groups {
 		if pr.abort || pr.endPlay {
 			return

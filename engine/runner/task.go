@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/goplay/goplay/modules/external"
 	"sort"
 	"strings"
 	"sync"
@@ -342,7 +343,10 @@ func hasRemaining(t *playbook.Task) bool { return true }
 // the top-level invocation.
 func registered(res map[string]any) map[string]any {
 	out := make(map[string]any, len(res))
-	for k, v := range res {
+	keys := pyfmt.KeyOrder(res)
+	kept := keys[:0:0]
+	for _, k := range keys {
+		v := res[k]
 		if strings.HasPrefix(k, "_ansible_") || k == "invocation" {
 			continue
 		}
@@ -352,12 +356,15 @@ func registered(res map[string]any) map[string]any {
 				for i, it := range list {
 					if m, ok := it.(map[string]any); ok {
 						c := make(map[string]any, len(m))
-						for kk, vv := range m {
+						var ck []string
+						for _, kk := range pyfmt.KeyOrder(m) {
 							if strings.HasPrefix(kk, "_ansible_") && kk != "_ansible_no_log" {
 								continue
 							}
-							c[kk] = vv
+							c[kk] = m[kk]
+							ck = append(ck, kk)
 						}
+						pyfmt.SetOrder(c, ck)
 						nl[i] = c
 					} else {
 						nl[i] = it
@@ -367,7 +374,9 @@ func registered(res map[string]any) map[string]any {
 			}
 		}
 		out[k] = v
+		kept = append(kept, k)
 	}
+	pyfmt.SetOrder(out, kept)
 	return out
 }
 
@@ -916,7 +925,42 @@ func resultDict(res *modules.Result) map[string]any {
 		}
 		out["diff"] = d
 	}
+	if order := pyfmt.KeyOrder(res.Data); order != nil {
+		// keep the module's key order (Python dicts print in insertion
+		// order), then the keys added here
+		seen := make(map[string]bool, len(order))
+		keys := make([]string, 0, len(out))
+		for _, k := range order {
+			if _, ok := out[k]; ok && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		for _, k := range []string{"msg", "changed", "failed", "skipped", "diff"} {
+			if _, ok := out[k]; ok && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		for k := range out {
+			if !seen[k] {
+				keys = append(keys, k)
+			}
+		}
+		pyfmt.SetOrder(out, keys)
+	}
 	return out
+}
+
+// externalModule finds the task's module in the library directories. A
+// library module shadows a registered one of the same short name, unless
+// the registered one runs on the controller or the task names it
+// ansible.builtin.* (builtinOnly).
+func (pr *playRun) externalModule(t *playbook.Task, builtinOnly bool) (string, bool) {
+	if builtinOnly || pr.play.Playbook == nil {
+		return "", false
+	}
+	return external.Find(t.Action, pr.play.Playbook.LibraryDirs())
 }
 
 // noInvocation lists the modules that Ansible runs as action plugins only,
@@ -956,12 +1000,24 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		name = "setup"
 	}
 	info, ok := modules.Lookup(name)
+	var m modules.Module
+	diff := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.Diff }, r.opt.Diff)
+	if path, found := pr.externalModule(t, ok && (info.Local || strings.HasPrefix(t.Action, "ansible.builtin."))); found {
+		inf := external.Info(strings.TrimPrefix(t.Action, "ansible.legacy."), path)
+		info, ok = &inf, true
+		m = inf.New()
+		args["_ansible_no_log"] = noLog(t, pr.play, r, vars)
+		args["_ansible_diff"] = diff
+		args["_ansible_module_name"] = t.Action
+	}
 	if !ok {
 		return map[string]any{"failed": true, "msg": fmt.Sprintf("The module %s was not found in configured module paths", t.Action)}
 	}
-	m, _, err := modules.New(name, args)
-	if err != nil {
-		return map[string]any{"failed": true, "msg": err.Error()}
+	if m == nil {
+		var err error
+		if m, _, err = modules.New(name, args); err != nil {
+			return map[string]any{"failed": true, "msg": err.Error()}
+		}
 	}
 	check := r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true)
 	if !r.opt.Check {
@@ -971,7 +1027,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", name)}
 	}
 	req := &modules.Request{
-		Args: args, Vars: vars, Host: host, Check: check, Diff: r.opt.Diff, Verbosity: r.opt.Verbosity,
+		Args: args, Vars: vars, Host: host, Check: check, Diff: diff, Verbosity: r.opt.Verbosity,
 		// As debug's var= does in Ansible: "{{expr}}" with the usual typing
 		// (a plain variable keeps its type, anything else renders as text).
 		Template: func(expr string) (any, error) { return r.tpl.Render("{{"+expr+"}}", vars) },
@@ -1027,7 +1083,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		return map[string]any{"failed": true, "msg": err.Error()}
 	}
 	out := resultDict(res)
-	if !info.Local && !noInvocation[info.Name] {
+	if _, ext := m.(*external.Module); !ext && !info.Local && !noInvocation[info.Name] {
 		if _, ok := out["invocation"]; !ok {
 			out["invocation"] = map[string]any{"module_args": modules.Invocation(m, args)}
 		}

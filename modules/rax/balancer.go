@@ -1,5 +1,11 @@
 package rax
 
+import (
+	"math/big"
+
+	"github.com/goplay/goplay/engine/pyfmt"
+)
+
 // pyrax's load balancer attributes as rax_to_dict(balancer, 'clb') turns
 // them into the registered "balancer" dict (community.general
 // module_utils/rax.py; pyrax CloudLoadBalancer._add_details, Node, VirtualIP,
@@ -91,7 +97,7 @@ func balancerDict(attrs map[string]any, x lbExtras) map[string]any {
 // list and None are copied; floats (and anything else) are dropped.
 func plain(v any) bool {
 	switch v.(type) {
-	case nil, string, bool, int, map[string]any, []any:
+	case nil, string, bool, int, *big.Int, map[string]any, []any:
 		return true
 	}
 	return false
@@ -112,7 +118,7 @@ func nodeDict(n map[string]any) map[string]any {
 	if !ok || weight == nil {
 		weight = 1
 	}
-	return map[string]any{
+	out := map[string]any{
 		"address":   n["address"],
 		"port":      n["port"],
 		"condition": cond,
@@ -120,6 +126,24 @@ func nodeDict(n map[string]any) map[string]any {
 		"id":        n["id"],
 		"weight":    weight,
 	}
+	pyfmt.SetOrder(out, nodeKeys)
+	return out
+}
+
+// nodeKeys is the key order of rax_clb_node_to_dict's dict: Node.to_dict()
+// builds {address, port, condition, type, id}, then id and weight are set
+// (id keeps its place). Templates ("{{ item }}", loop labels) print it in
+// this order.
+var nodeKeys = []string{"address", "port", "condition", "type", "id", "weight"}
+
+// copyOrdered copies m into a new map that keeps m's recorded key order.
+func copyOrdered(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	pyfmt.SetOrder(out, pyfmt.KeyOrder(m))
+	return out
 }
 
 // intOf reads an int attribute.

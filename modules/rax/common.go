@@ -97,16 +97,20 @@ func (s *session) secretsNow() []string {
 // connect is setup_rax_module plus the client check: it resolves the
 // settings, authenticates, checks the region and returns the CLB client. A
 // non-nil *modules.Result is the failure to return.
-func connect(ctx context.Context, req *modules.Request, h *hooks, p identity.Params) (*session, *modules.Result) {
+//
+// The returned request is req with a Log that removes the secrets (API key,
+// password, current token) from every line; the module logs through it.
+func connect(ctx context.Context, req *modules.Request, h *hooks, p identity.Params) (*session, *modules.Request, *modules.Result) {
 	s := &session{}
 	for _, v := range []string{p.APIKey} {
 		if v != "" {
 			s.secrets = append(s.secrets, v)
 		}
 	}
+	req = s.scrubbedRequest(req)
 	res, err := identity.Resolve(p, h.lookupEnv(), h.homeDir())
 	if err != nil {
-		return s, &modules.Result{Failed: true, Msg: err.Error()}
+		return s, req, &modules.Result{Failed: true, Msg: err.Error()}
 	}
 	for _, v := range []string{res.Config.APIKey, res.Config.Password} {
 		if v != "" {
@@ -121,15 +125,25 @@ func connect(ctx context.Context, req *modules.Request, h *hooks, p identity.Par
 		rp.Logf = req.Logf
 	}
 	cfg.RetryFunc = rp.Func()
+	irp := rp
+	irp.AllMethods = true
+	cfg.IdentityRetryFunc = irp.Func()
+	if res.Sandbox {
+		if res.Placeholder {
+			req.Logf("rax: sandbox mode (%s): no usable credentials, using the sandbox's placeholder credentials", identity.SandboxEnv)
+		} else {
+			req.Logf("rax: sandbox mode (%s)", identity.SandboxEnv)
+		}
+	}
 	req.Logf("rax: authenticating to %s as %s", cfg.Endpoint, cfg.Username)
 	sess, err := identity.Authenticate(ctx, cfg)
 	if err != nil {
-		return s, &modules.Result{Failed: true, Msg: err.Error()}
+		return s, req, &modules.Result{Failed: true, Msg: err.Error()}
 	}
 	region := res.Region
 	if region != "" {
 		if !sess.HasRegion(region) {
-			return s, &modules.Result{Failed: true, Msg: fmt.Sprintf("%s is not a valid region, must be one of: %s",
+			return s, req, &modules.Result{Failed: true, Msg: fmt.Sprintf("%s is not a valid region, must be one of: %s",
 				region, strings.Join(sess.Regions(), ","))}
 		}
 	} else {
@@ -144,12 +158,38 @@ func connect(ctx context.Context, req *modules.Request, h *hooks, p identity.Par
 	}
 	url, err := sess.Endpoint(clb.ServiceType, region)
 	if err != nil {
-		return s, &modules.Result{Failed: true, Msg: msgNoClient}
+		// pyrax.cloud_loadbalancers is None: each module reports
+		// msgNoClient at the point where it checks the client.
+		req.Logf("rax: no %s endpoint for region %s in the catalog", clb.ServiceType, region)
+		return s, req, nil
 	}
 	s.region = region
 	s.client = clb.NewClient(sess.Provider, url, sess.TenantID)
 	req.Logf("rax: region %s, load balancers at %s", region, url)
-	return s, nil
+	return s, req, nil
+}
+
+// scrubbedRequest returns a shallow copy of req whose Log removes the
+// session's secrets from each line.
+func (s *session) scrubbedRequest(req *modules.Request) *modules.Request {
+	if req == nil {
+		req = &modules.Request{}
+	}
+	out := *req
+	if req.Log != nil {
+		log := req.Log
+		out.Log = func(format string, args ...any) {
+			line := fmt.Sprintf(format, args...)
+			var live []string
+			for _, x := range s.secretsNow() {
+				if len(x) >= 4 {
+					live = append(live, x)
+				}
+			}
+			log("%s", scrubString(line, live))
+		}
+	}
+	return &out
 }
 
 // errMsg is the failure text of an API error: the API's message (pyrax's

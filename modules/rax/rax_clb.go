@@ -3,10 +3,10 @@ package rax
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 
+	"github.com/goplay/goplay/engine/pyfmt"
 	"github.com/goplay/goplay/modules"
 	"github.com/goplay/goplay/modules/rax/clb"
 	"github.com/goplay/goplay/modules/rax/clb/loadbalancers"
@@ -81,7 +81,7 @@ func (m *CLB) Run(ctx context.Context, req *modules.Request) (res *modules.Resul
 	if req == nil {
 		req = &modules.Request{}
 	}
-	s, fail := connect(ctx, req, &m.hooks, m.params())
+	s, req, fail := connect(ctx, req, &m.hooks, m.params())
 	defer func() { scrub(res, s.secretsNow()) }()
 	if fail != nil {
 		return fail, nil
@@ -90,6 +90,9 @@ func (m *CLB) Run(ctx context.Context, req *modules.Request) (res *modules.Resul
 		return modules.Failf(`"timeout" must be greater than or equal to 30`), nil
 	}
 	c := s.client
+	if c == nil {
+		return modules.Failf("%s", msgNoClient), nil
+	}
 
 	// The list walk of rax_clb: GET /loadbalancers, then, while the list is
 	// not empty, pop the last one and ask for the page starting at it (the
@@ -127,12 +130,10 @@ func (m *CLB) Run(ctx context.Context, req *modules.Request) (res *modules.Resul
 	return m.present(ctx, req, c, matches, deadline), nil
 }
 
+// desiredMeta is the module's metadata list, [{key, value}] in the task's
+// key order (meta.items()).
 func (m *CLB) desiredMeta() []metadata.Item {
-	keys := make([]string, 0, len(m.Meta))
-	for k := range m.Meta {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := pyfmt.KeyOrder(m.Meta)
 	items := make([]metadata.Item, len(keys))
 	for i, k := range keys {
 		items[i] = metadata.Item{Key: k, Value: modules.ToString(m.Meta[k])}

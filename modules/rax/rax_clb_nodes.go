@@ -118,12 +118,15 @@ func (m *CLBNodes) Run(ctx context.Context, req *modules.Request) (res *modules.
 			return modules.Failf("Failed to activate virtualenv %s ([Errno 2] No such file or directory: '%s')", *m.Virtualenv, p), nil
 		}
 	}
-	s, fail := connect(ctx, req, &m.hooks, m.params())
+	s, req, fail := connect(ctx, req, &m.hooks, m.params())
 	defer func() { scrub(res, s.secretsNow()) }()
 	if fail != nil {
 		return fail, nil
 	}
 	c := s.client
+	if c == nil {
+		return modules.Failf("%s", msgNoClient), nil
+	}
 	lbID := m.LoadBalancerID
 	deadline := time.Now().Add(time.Duration(waitTimeout) * time.Second)
 
@@ -183,9 +186,9 @@ func (m *CLBNodes) Run(ctx context.Context, req *modules.Request) (res *modules.
 			return modules.Failf("%s", errMsg(err)), nil
 		}
 		if len(added) > 0 {
-			for k, v := range added[0] {
-				result[k] = v
-			}
+			// result was {} (no node matched): it becomes the raw API
+			// node, in the API's key order (status included).
+			result = copyOrdered(added[0])
 		}
 	} else {
 		diff := m.diff(node)

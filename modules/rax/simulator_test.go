@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/goplay/goplay/modules"
+	"github.com/goplay/goplay/modules/rax/clb"
 	"github.com/goplay/goplay/modules/rax/simulator"
 )
 
@@ -40,6 +41,9 @@ func startSim(t *testing.T, cfg simulator.Config) *simulator.Simulator {
 func simHooks(extraEnv ...string) hooks {
 	h := hooks{env: testEnv(extraEnv...), homeSet: true, buildInterval: 50 * time.Millisecond, pollInterval: 20 * time.Millisecond}
 	h.retry.BaseDelay = 10 * time.Millisecond
+	// Retry-After is honoured (clb's tests check the delay); here it is
+	// shortened to keep the suite fast.
+	h.retry.Sleep = func(ctx context.Context, d time.Duration) error { return clb.Sleep(ctx, min(d, 20*time.Millisecond)) }
 	return h
 }
 
@@ -170,6 +174,16 @@ func TestSimulatorArticle(t *testing.T) {
 			t.Fatalf("node %d ends %s", n.ID, n.Condition)
 		}
 	}
+	if n := simulator.MaxNotEnabled(sim.Events(), lb.ID); n > 2 {
+		t.Fatalf("%d nodes out of rotation at once", n)
+	}
+	collisions := 0
+	for _, e := range sim.Events() {
+		if e.Kind == simulator.EventLBImmutable {
+			collisions++
+		}
+	}
+	t.Logf("%d changes met 422 and were retried", collisions)
 }
 
 func itoa(n int) string { return modules.ToString(n) }
@@ -270,5 +284,13 @@ func TestSimulatorReauthAndFaults(t *testing.T) {
 			t.Fatalf("with faults: %+v", res)
 		}
 	}
-	_ = lb
+	// Faults on identity too: token requests are retried like idempotent
+	// calls.
+	sim.SetFaults(simulator.Faults{ErrorRate: 0.3, DropRate: 0.1, OverLimitRate: 0.1, Identity: true, Seed: 11})
+	for i := 0; i < 4; i++ {
+		res, _ = runSim(t, "rax_clb_nodes", map[string]any{"load_balancer_id": lb.ID, "node_id": lb.Nodes[0].ID, "condition": "enabled"}, h)
+		if res.Failed {
+			t.Fatalf("with identity faults: %+v", res)
+		}
+	}
 }

@@ -1,13 +1,13 @@
 package clb
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/gophercloud/gophercloud/v2"
+	"github.com/goplay/goplay/engine/pyfmt"
 )
 
 // APIError is an error response of the CLB API. Its Error text is the API's
@@ -111,20 +111,25 @@ func FromResponse(method, url string, code int, header http.Header, body []byte)
 	if header != nil {
 		e.RetryAfter = header.Get("Retry-After")
 	}
-	var m map[string]any
-	if json.Unmarshal(body, &m) == nil && m != nil {
-		if _, ok := m["message"]; ok {
-			e.Message, e.Details = text(m["message"]), text(m["details"])
+	// pyrax exceptions.from_response: body["message"] and
+	// body["details"]; if both are missing, the first key's value (its
+	// "message" and "details" when it is an object).
+	parsed, _ := pyfmt.ParseJSON(body)
+	if m, ok := parsed.(map[string]any); ok && len(m) > 0 {
+		msg, hasMsg := m["message"]
+		det, hasDet := m["details"]
+		if (hasMsg && msg != nil) || (hasDet && det != nil) {
+			e.Message, e.Details = text(msg), text(det)
 		} else {
-			for k, v := range m {
-				if inner, ok := v.(map[string]any); ok {
-					e.Fault = k
-					e.Message, e.Details = text(inner["message"]), text(inner["details"])
-					if e.RetryAfter == "" {
-						e.RetryAfter = text(inner["retryAfter"])
-					}
-					break
+			k := pyfmt.KeyOrder(m)[0]
+			if inner, ok := m[k].(map[string]any); ok {
+				e.Fault = k
+				e.Message, e.Details = text(inner["message"]), text(inner["details"])
+				if e.RetryAfter == "" {
+					e.RetryAfter = text(inner["retryAfter"])
 				}
+			} else {
+				e.Message = text(m[k])
 			}
 		}
 	}
@@ -143,12 +148,9 @@ func text(v any) string {
 		return ""
 	case string:
 		return x
-	case []any:
-		parts := make([]string, len(x))
-		for i, p := range x {
-			parts[i] = text(p)
-		}
-		return strings.Join(parts, "; ")
+	case []any, map[string]any:
+		// pyrax formats a non-string message with '%s': Python's str().
+		return pyfmt.Str(x)
 	}
 	return fmt.Sprint(v)
 }

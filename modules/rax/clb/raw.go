@@ -3,6 +3,8 @@ package clb
 import (
 	"encoding/json"
 	"math"
+
+	"github.com/goplay/goplay/engine/pyfmt"
 )
 
 // Normalize converts a JSON value decoded with UseNumber (as gophercloud
@@ -39,16 +41,16 @@ func Normalize(v any) any {
 
 // Object returns body[key] normalized as a map, or nil.
 func Object(body any, key string) map[string]any {
-	m, _ := body.(map[string]any)
-	o, _ := Normalize(m[key]).(map[string]any)
+	m, _ := decode(body).(map[string]any)
+	o, _ := m[key].(map[string]any)
 	return o
 }
 
 // Array returns body[key] normalized as a list of maps; non-map items are
 // skipped.
 func Array(body any, key string) []map[string]any {
-	m, _ := body.(map[string]any)
-	l, _ := Normalize(m[key]).([]any)
+	m, _ := decode(body).(map[string]any)
+	l, _ := m[key].([]any)
 	out := make([]map[string]any, 0, len(l))
 	for _, e := range l {
 		if o, ok := e.(map[string]any); ok {
@@ -56,4 +58,32 @@ func Array(body any, key string) []map[string]any {
 		}
 	}
 	return out
+}
+
+// Body is the value a result keeps of a response body decoded as
+// json.RawMessage: the raw JSON (nil when the response had none). Extract
+// methods read it with gophercloud's ExtractInto; Object and Array parse it
+// as Python's json.loads does, keeping the document's key order (recorded
+// with pyfmt.SetOrder), so a dict built from it prints like pyrax's.
+func Body(raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return nil
+	}
+	return raw
+}
+
+// decode returns body as plain Go values: a raw JSON body is parsed with
+// pyfmt.ParseJSON (key order kept), anything else is normalized.
+func decode(body any) any {
+	switch b := body.(type) {
+	case json.RawMessage:
+		v, err := pyfmt.ParseJSON(b)
+		if err != nil {
+			return nil
+		}
+		return v
+	case []byte:
+		return decode(json.RawMessage(b))
+	}
+	return Normalize(body)
 }

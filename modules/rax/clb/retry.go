@@ -40,6 +40,9 @@ type RetryPolicy struct {
 	Now func() time.Time
 	// Logf, if set, reports each retry.
 	Logf func(format string, args ...any)
+	// AllMethods treats every method as idempotent. The identity client
+	// sets it: creating a token twice is harmless.
+	AllMethods bool
 }
 
 // Defaults of RetryPolicy.
@@ -99,7 +102,7 @@ func (p RetryPolicy) Delay(method string, err error, failCount uint) (time.Durat
 		}
 		return d, true
 	case code >= 500 && code <= 599:
-		if !Idempotent(method) {
+		if !p.AllMethods && !Idempotent(method) {
 			return 0, false
 		}
 		if d, ok := p.retryAfter(err); ok {
@@ -109,7 +112,7 @@ func (p RetryPolicy) Delay(method string, err error, failCount uint) (time.Durat
 	case code != 0:
 		return 0, false
 	}
-	if !Idempotent(method) || !isConnError(err) {
+	if (!p.AllMethods && !Idempotent(method)) || !isConnError(err) {
 		return 0, false
 	}
 	return p.backoff(failCount), true

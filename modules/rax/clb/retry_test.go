@@ -77,6 +77,19 @@ func Test5xxOnlyIdempotent(t *testing.T) {
 	}
 }
 
+func TestAllMethodsRetriesPOST(t *testing.T) {
+	err := FromResponse("POST", "u", 503, nil, []byte(`{"message":"Service Unavailable"}`))
+	if _, ok := (RetryPolicy{}).Delay("POST", err, 1); ok {
+		t.Fatal("POST retried by default")
+	}
+	if _, ok := (RetryPolicy{AllMethods: true}).Delay("POST", err, 1); !ok {
+		t.Fatal("POST not retried with AllMethods")
+	}
+	if _, ok := (RetryPolicy{AllMethods: true}).Delay("POST", FromResponse("POST", "u", 401, nil, nil), 1); ok {
+		t.Fatal("401 retried")
+	}
+}
+
 func TestConnectionErrorRetried(t *testing.T) {
 	var n atomic.Int32
 	var slept []time.Duration
@@ -98,7 +111,20 @@ func TestConnectionErrorRetried(t *testing.T) {
 
 func TestFromResponse(t *testing.T) {
 	e := FromResponse("GET", "u", 400, nil, []byte(`{"message":["JSON does not match the expected schema"]}`))
-	if e.Error() != "JSON does not match the expected schema" {
+	if e.Error() != "['JSON does not match the expected schema']" {
+		t.Fatal(e)
+	}
+	// The first key of a wrapped body, in document order.
+	e = FromResponse("GET", "u", 413, nil, []byte(`{"overLimit":{"code":413,"message":"OverLimit Retry...","retryAfter":"2015-06-13T22:30:10Z"},"zzz":{"message":"other"}}`))
+	if e.Error() != "OverLimit Retry..." || e.Fault != "overLimit" || e.RetryAfter != "2015-06-13T22:30:10Z" {
+		t.Fatal(e)
+	}
+	e = FromResponse("GET", "u", 500, nil, []byte(`{"zfault":{"message":"first"},"afault":{"message":"second"}}`))
+	if e.Error() != "first" {
+		t.Fatal(e)
+	}
+	e = FromResponse("GET", "u", 500, nil, []byte(`{"oops":"plain text"}`))
+	if e.Error() != "plain text" {
 		t.Fatal(e)
 	}
 	e = FromResponse("GET", "u", 401, nil, nil)

@@ -44,6 +44,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// RetryFunc, if set, becomes the service provider's RetryFunc.
 	RetryFunc gophercloud.RetryFunc
+	// IdentityRetryFunc, if set, is the RetryFunc of the token requests
+	// (pyrax retries none; goplay retries 5xx, 413 with Retry-After and
+	// connection errors, which a token request survives unchanged).
+	IdentityRetryFunc gophercloud.RetryFunc
 }
 
 // Session is an authenticated provider client and what the token response
@@ -115,7 +119,7 @@ func Authenticate(ctx context.Context, cfg Config) (*Session, error) {
 
 	// The identity client has its own provider: no token, no ReauthFunc, so
 	// a 401 from identity is an answer, not a reason to re-authenticate.
-	idp := &gophercloud.ProviderClient{HTTPClient: hc, IdentityEndpoint: endpoint}
+	idp := &gophercloud.ProviderClient{HTTPClient: hc, IdentityEndpoint: endpoint, RetryFunc: cfg.IdentityRetryFunc}
 	if cfg.UserAgent != "" {
 		idp.UserAgent.Prepend(cfg.UserAgent)
 	}

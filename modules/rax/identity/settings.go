@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,6 +33,47 @@ type LookupEnv func(string) (string, bool)
 // CLOUD_AUTH_ENDPOINT.
 const EndpointOverrideEnv = "GOPLAY_RAX_AUTH_ENDPOINT"
 
+// SandboxEnv names the environment variable of goplay's --sandbox mode.
+// When it is set (to anything but "", "0", "false", "no" or "off"), the rax
+// modules talk to the in-process simulator and never to a real cloud, and
+// ~/.pyrax.cfg is not read:
+//
+//   - the identity endpoint is GOPLAY_RAX_AUTH_ENDPOINT, else the value of
+//     GOPLAY_RAX_SANDBOX itself when it is an http:// or https:// URL; with
+//     neither, the module fails instead of reaching the real Rackspace
+//     identity service;
+//   - credentials resolve as usual, but a credentials file that does not
+//     exist (the article's credentials=/path/to/credentials), or no
+//     credentials at all, is not an error: placeholder credentials
+//     (SandboxUsername / SandboxAPIKey) are used instead.
+const SandboxEnv = "GOPLAY_RAX_SANDBOX"
+
+// Placeholder credentials of sandbox mode.
+const (
+	SandboxUsername = "goplay-sandbox"
+	SandboxAPIKey   = "goplay-sandbox-api-key"
+)
+
+// sandboxMode reads SandboxEnv: whether sandbox mode is on, and the
+// endpoint its value names (if it is a URL).
+func sandboxMode(getenv func(string) string) (on bool, endpoint string) {
+	v := strings.TrimSpace(getenv(SandboxEnv))
+	switch strings.ToLower(v) {
+	case "", "0", "false", "no", "off":
+		return false, ""
+	}
+	if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
+		return true, v
+	}
+	return true, ""
+}
+
+// credentialsError is a failure to find credentials that sandbox mode
+// forgives (missing credentials file, nothing supplied).
+type credentialsError struct{ msg string }
+
+func (e *credentialsError) Error() string { return e.msg }
+
 // Resolved is the outcome of Resolve.
 type Resolved struct {
 	// Config is ready for Authenticate (without HTTPClient, UserAgent and
@@ -41,6 +83,11 @@ type Resolved struct {
 	Region string
 	// CredentialsFile is the file the secret came from, if any.
 	CredentialsFile string
+	// Sandbox is true in sandbox mode (SandboxEnv).
+	Sandbox bool
+	// Placeholder is true when sandbox mode replaced missing credentials
+	// with SandboxUsername / SandboxAPIKey.
+	Placeholder bool
 }
 
 // Resolve finds the credentials and settings as setup_rax_module and pyrax
@@ -70,9 +117,13 @@ func Resolve(p Params, env LookupEnv, home string) (*Resolved, error) {
 		return v
 	}
 
+	// Sandbox mode reads nothing of the user's real cloud setup
+	// (~/.pyrax.cfg).
+	sandbox, sandboxEndpoint := sandboxMode(getenv)
+
 	// ~/.pyrax.cfg
 	var cfgSection map[string]string
-	if home != "" {
+	if home != "" && !sandbox {
 		path := filepath.Join(home, ".pyrax.cfg")
 		f, exists, err := readINI(path)
 		if err != nil {
@@ -92,7 +143,7 @@ func Resolve(p Params, env LookupEnv, home string) (*Resolved, error) {
 			cfgSection = f.sections[name]
 		}
 	}
-	if p.Env != "" && cfgSection == nil {
+	if p.Env != "" && cfgSection == nil && !sandbox {
 		return nil, fmt.Errorf("The environment '%s' has not been defined.", p.Env)
 	}
 	setting := func(key, envVar string) string {
@@ -129,7 +180,14 @@ func Resolve(p Params, env LookupEnv, home string) (*Resolved, error) {
 		}
 	}
 
+	r.Sandbox = sandbox
 	c.Endpoint = getenv(EndpointOverrideEnv)
+	if c.Endpoint == "" && sandbox {
+		c.Endpoint = sandboxEndpoint
+		if c.Endpoint == "" {
+			return nil, fmt.Errorf("%s is set but names no simulator: set it to the simulator's identity URL, or set %s", SandboxEnv, EndpointOverrideEnv)
+		}
+	}
 	if c.Endpoint == "" {
 		c.Endpoint = p.AuthEndpoint
 	}
@@ -154,9 +212,10 @@ func Resolve(p Params, env LookupEnv, home string) (*Resolved, error) {
 		username = getenv("RAX_USERNAME")
 	}
 	apiKey := p.APIKey
+	var keyringErr error
 	if username == "" {
 		if ku := setting("keyring_username", "CLOUD_KEYRING_USER"); ku != "" {
-			return nil, fmt.Errorf("Keyring authentication (keyring_username %s) is not supported by goplay; give username and api_key instead", ku)
+			keyringErr = &credentialsError{fmt.Sprintf("Keyring authentication (keyring_username %s) is not supported by goplay; give username and api_key instead", ku)}
 		}
 	}
 	if apiKey == "" {
@@ -177,6 +236,30 @@ func Resolve(p Params, env LookupEnv, home string) (*Resolved, error) {
 		r.Region = setting("region", "CLOUD_REGION")
 	}
 
+	err := keyringErr
+	if err == nil {
+		err = resolveCredentials(r, c, username, apiKey, creds, home)
+	}
+	if err != nil {
+		var ce *credentialsError
+		if !sandbox || !errors.As(err, &ce) {
+			return nil, err
+		}
+		c.Username, c.APIKey, c.Password = SandboxUsername, SandboxAPIKey, ""
+		if c.Type == TypeKeystone {
+			c.APIKey, c.Password = "", SandboxAPIKey
+		}
+		// A tenant belongs to real credentials: the placeholder user gets
+		// the simulator's tenant.
+		c.TenantID, c.TenantName = "", ""
+		r.Placeholder = true
+	}
+	return r, nil
+}
+
+// resolveCredentials is the credentials step of setup_rax_module: a
+// username and API key win over a credentials file.
+func resolveCredentials(r *Resolved, c *Config, username, apiKey, creds, home string) error {
 	switch {
 	case apiKey != "" && username != "":
 		c.Username = username
@@ -189,12 +272,12 @@ func Resolve(p Params, env LookupEnv, home string) (*Resolved, error) {
 		path := expandUser(creds, home)
 		r.CredentialsFile = path
 		if err := readCredentialFile(path, c); err != nil {
-			return nil, err
+			return err
 		}
 	default:
-		return nil, fmt.Errorf("No credentials supplied!")
+		return &credentialsError{"No credentials supplied!"}
 	}
-	return r, nil
+	return nil
 }
 
 func expandUser(path, home string) string {
@@ -219,7 +302,7 @@ func readCredentialFile(path string, c *Config) error {
 		return err
 	}
 	if !exists {
-		return fmt.Errorf("The specified credential file '%s' does not exist", path)
+		return &credentialsError{fmt.Sprintf("The specified credential file '%s' does not exist", path)}
 	}
 	if c.Type == TypeKeystone {
 		if c.Username, err = f.get("keystone", "username"); err != nil {

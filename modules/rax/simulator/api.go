@@ -246,6 +246,7 @@ func (s *Simulator) IssueToken(tenant string) string {
 	t := &token{ID: newTokenID(), Tenant: tenant, User: "sim", Expires: time.Now().Add(s.cfg.TokenTTL)}
 	s.mu.Lock()
 	s.tokens[t.ID] = t
+	s.issued = append(s.issued, t.ID)
 	s.mu.Unlock()
 	return t.ID
 }

@@ -167,6 +167,7 @@ func (s *Simulator) mutableLocked(w http.ResponseWriter, l *lb) bool {
 	if l.Status == StatusActive {
 		return true
 	}
+	s.emit(Event{Kind: EventLBImmutable, LoadBalancerID: l.ID, From: l.Status})
 	errFlat(w, http.StatusUnprocessableEntity, immutableMessage(l.ID, l.Status))
 	return false
 }

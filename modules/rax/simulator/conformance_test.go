@@ -258,6 +258,16 @@ func TestImmutable422Body(t *testing.T) {
 	if want := strings.Replace(want, "PENDING_UPDATE", "ERROR", 1); r.code != 422 || string(r.body) != want {
 		t.Errorf("ERROR: %d %s", r.code, r.body)
 	}
+	// Each refusal is in the event log (collisions are visible there).
+	var refused []string
+	for _, e := range EventsFor(sim.Events(), l.ID) {
+		if e.Kind == EventLBImmutable {
+			refused = append(refused, e.From)
+		}
+	}
+	if strings.Join(refused, ",") != "PENDING_UPDATE,PENDING_UPDATE,PENDING_UPDATE,PENDING_UPDATE,ERROR" {
+		t.Errorf("lb.immutable events: %v", refused)
+	}
 }
 
 func TestDeleteLoadBalancer(t *testing.T) {
@@ -495,6 +505,12 @@ func TestNodesAddListDelete(t *testing.T) {
 	r := c.do("POST", p, `{"nodes":[{"address":"127.0.0.50","port":80,"condition":"ENABLED","type":null,"id":null}]}`)
 	if r.code != 202 {
 		t.Fatalf("add: %d %s", r.code, r.body)
+	}
+	// The documented key order: address, id, port, status, condition,
+	// weight, type (rax_clb_nodes returns this dict as it came).
+	if want := `{"nodes":[{"address":"127.0.0.50","id":`; !strings.HasPrefix(string(r.body), want) ||
+		!strings.HasSuffix(string(r.body), `"port":80,"status":"ONLINE","condition":"ENABLED","weight":1,"type":"PRIMARY"}]}`) {
+		t.Errorf("add body %s", r.body)
 	}
 	added := r.json(t)["nodes"].([]any)[0].(map[string]any)
 	for k, v := range map[string]any{"address": "127.0.0.50", "port": 80.0, "condition": "ENABLED", "status": "ONLINE", "weight": 1.0, "type": "PRIMARY"} {

@@ -75,9 +75,12 @@
 //	// point a client at sim.IdentityURL(); send traffic to lb.VIP
 //	st, _ := sim.Stats(lb.ID)                           // live connections per LB and node
 //	n := simulator.MaxNotEnabled(sim.Events(), lb.ID)   // invariant checks
+//	toks := sim.IssuedTokens()                          // every token issued (leak checks)
 //
 // Faults (Config.Faults or SetFaults) inject dropped connections, 500/503,
-// 413 and slow responses into the CLB API. Events lists every state change;
+// 413 and slow responses into the CLB API. Events lists every state change
+// (and, as lb.immutable, every change refused with 422 because the load
+// balancer was not ACTIVE, so a test can see that two changes collided);
 // GET /__sim/events serves it over HTTP, with /__sim/loadbalancers,
 // /__sim/faults and /__sim/tokens/expire beside it. Config.StateFile makes
 // the state persistent. Every listener must be on a loopback address.

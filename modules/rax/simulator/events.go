@@ -13,6 +13,10 @@ const (
 	EventNodeRemoved   = "node.removed"   // From is the node's last condition
 	EventNodeCondition = "node.condition" // From -> To condition
 	EventNodeStatus    = "node.status"    // From -> To status (ONLINE/OFFLINE)
+	// EventLBImmutable records a change refused with 422 "considered
+	// immutable" (From is the status that refused it). It changes no state;
+	// it shows that two changes collided.
+	EventLBImmutable = "lb.immutable"
 )
 
 // Event is one state change, recorded when it happened.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -181,6 +182,10 @@ func TestDrainingLetsInFlightRequestComplete(t *testing.T) {
 	}
 	if st.CurrentConn < 1 {
 		t.Errorf("stats: currentConn = %d", st.CurrentConn)
+	}
+	// The API's stats endpoint reports the same live connection.
+	if cc, _ := api.do("GET", "/loadbalancers/"+strconv.Itoa(l.ID)+"/stats", "").json(t)["currentConn"].(float64); cc < 1 {
+		t.Errorf("GET .../stats: currentConn = %v during the slow request", cc)
 	}
 	api.setCondition(l.ID, nodeFor(l, slow), ConditionDraining)
 	// New requests avoid the draining node.

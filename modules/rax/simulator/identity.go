@@ -116,6 +116,7 @@ func (s *Simulator) serveIdentity(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.tokens[t.ID] = t
+	s.issued = append(s.issued, t.ID)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, s.accessJSON(t, acct, method))
 }
@@ -228,4 +229,12 @@ func (s *Simulator) ExpireTokens() {
 	for _, t := range s.tokens {
 		t.Expires = past
 	}
+}
+
+// IssuedTokens returns the ID of every token issued so far, expired ones
+// included, oldest first (tests check that no token leaks into output).
+func (s *Simulator) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
 }

@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -175,25 +174,31 @@ func timeObj(t time.Time) map[string]string {
 	return map[string]string{"time": t.UTC().Format(timeLayout)}
 }
 
-// nodeJSON renders a node. weight is only included for the WEIGHTED_*
-// algorithms (or always, when forceWeight is set), as the CLB docs show.
-func nodeJSON(n *node, algorithm string, forceWeight bool) map[string]any {
-	m := map[string]any{
-		"id":        n.ID,
-		"address":   n.Address,
-		"port":      n.Port,
-		"condition": n.Condition,
-		"status":    n.Status,
-		"type":      n.Type,
-	}
-	if forceWeight || isWeighted(algorithm) {
-		m["weight"] = n.Weight
-	}
-	return m
+// nodeOut is a node in the API's JSON key order (CLB docs: address, id,
+// port, status, condition, weight, type).
+type nodeOut struct {
+	Address   string `json:"address"`
+	ID        int    `json:"id"`
+	Port      int    `json:"port"`
+	Status    string `json:"status"`
+	Condition string `json:"condition"`
+	Weight    *int   `json:"weight,omitempty"`
+	Type      string `json:"type"`
 }
 
-func (l *lb) nodesJSON(forceWeight bool) []map[string]any {
-	out := make([]map[string]any, 0, len(l.Nodes))
+// nodeJSON renders a node. weight is only included for the WEIGHTED_*
+// algorithms (or always, when forceWeight is set), as the CLB docs show.
+func nodeJSON(n *node, algorithm string, forceWeight bool) nodeOut {
+	out := nodeOut{Address: n.Address, ID: n.ID, Port: n.Port, Status: n.Status, Condition: n.Condition, Type: n.Type}
+	if forceWeight || isWeighted(algorithm) {
+		w := n.Weight
+		out.Weight = &w
+	}
+	return out
+}
+
+func (l *lb) nodesJSON(forceWeight bool) []nodeOut {
+	out := make([]nodeOut, 0, len(l.Nodes))
 	for _, n := range l.Nodes {
 		out = append(out, nodeJSON(n, l.Algorithm, forceWeight))
 	}
@@ -286,12 +291,4 @@ func sortedLBs(m map[int]*lb) []*lb {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }

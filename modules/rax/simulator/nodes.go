@@ -82,7 +82,7 @@ func (s *Simulator) addNodes(w http.ResponseWriter, r *http.Request, tenant stri
 		}
 		seen[k] = true
 	}
-	out := []map[string]any{}
+	out := []nodeOut{}
 	for _, nr := range body.Nodes {
 		n := newNode(nr)
 		s.nextNode++

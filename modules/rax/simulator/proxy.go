@@ -401,8 +401,16 @@ func (t *trackedBody) Close() error {
 func (f *forwarder) errorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, errKilled):
-		// The node was disabled: its connections are closed forcibly.
-		panic(http.ErrAbortHandler)
+		// The node was disabled: its connections are closed forcibly, the
+		// client's included.
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, herr := hj.Hijack(); herr == nil {
+				_ = c.Close()
+				return
+			}
+		}
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>\n")
 	case errors.Is(err, errNoNode):
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusServiceUnavailable)

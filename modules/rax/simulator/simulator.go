@@ -32,6 +32,7 @@ type Simulator struct {
 	nextVIP  int
 	nextMeta int
 	tokens   map[string]*token
+	issued   []string
 	events   []Event
 	seq      int
 	timers   map[int]*pendingTimer
@@ -253,7 +254,9 @@ func (s *Simulator) injectFault(w http.ResponseWriter, r *http.Request) bool {
 				return true
 			}
 		}
-		panic(http.ErrAbortHandler)
+		// No hijackable connection (HTTP/2): a 503 is the closest fault.
+		errFlat(w, http.StatusServiceUnavailable, "Service Unavailable")
+		return true
 	case fail:
 		if fail503 {
 			errFlat(w, http.StatusServiceUnavailable, "Service Unavailable")

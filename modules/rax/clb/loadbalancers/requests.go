@@ -2,6 +2,7 @@ package loadbalancers
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -47,14 +48,18 @@ func List(ctx context.Context, c *gophercloud.ServiceClient, opts ListOptsBuilde
 		}
 		u += q
 	}
-	resp, err := c.Get(ctx, u, &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, u, &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
 
 // Get returns the details of one load balancer.
 func Get(ctx context.Context, c *gophercloud.ServiceClient, id int) (r GetResult) {
-	resp, err := c.Get(ctx, resourceURL(c, id), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, resourceURL(c, id), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
@@ -204,7 +209,9 @@ func Create(ctx context.Context, c *gophercloud.ServiceClient, opts CreateOptsBu
 		r.Err = err
 		return
 	}
-	resp, err := c.Post(ctx, rootURL(c), b, &r.Body, &gophercloud.RequestOpts{OkCodes: []int{200, 202}})
+	var raw json.RawMessage
+	resp, err := c.Post(ctx, rootURL(c), b, &raw, &gophercloud.RequestOpts{OkCodes: []int{200, 202}})
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
@@ -251,49 +258,63 @@ func Delete(ctx context.Context, c *gophercloud.ServiceClient, id int) (r Delete
 
 // GetConnectionLogging reads /loadbalancers/{id}/connectionlogging.
 func GetConnectionLogging(ctx context.Context, c *gophercloud.ServiceClient, id int) (r ConnectionLoggingResult) {
-	resp, err := c.Get(ctx, subURL(c, id, "connectionlogging"), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, subURL(c, id, "connectionlogging"), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
 
 // GetContentCaching reads /loadbalancers/{id}/contentcaching.
 func GetContentCaching(ctx context.Context, c *gophercloud.ServiceClient, id int) (r ContentCachingResult) {
-	resp, err := c.Get(ctx, subURL(c, id, "contentcaching"), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, subURL(c, id, "contentcaching"), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
 
 // GetSessionPersistence reads /loadbalancers/{id}/sessionpersistence.
 func GetSessionPersistence(ctx context.Context, c *gophercloud.ServiceClient, id int) (r SessionPersistenceResult) {
-	resp, err := c.Get(ctx, subURL(c, id, "sessionpersistence"), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, subURL(c, id, "sessionpersistence"), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
 
 // ListProtocols reads /loadbalancers/protocols.
 func ListProtocols(ctx context.Context, c *gophercloud.ServiceClient) (r ProtocolsResult) {
-	resp, err := c.Get(ctx, c.ServiceURL("loadbalancers", "protocols"), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, c.ServiceURL("loadbalancers", "protocols"), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
 
 // ListAlgorithms reads /loadbalancers/algorithms.
 func ListAlgorithms(ctx context.Context, c *gophercloud.ServiceClient) (r AlgorithmsResult) {
-	resp, err := c.Get(ctx, c.ServiceURL("loadbalancers", "algorithms"), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, c.ServiceURL("loadbalancers", "algorithms"), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
 
 // GetAbsoluteLimits reads /loadbalancers/absolutelimits.
 func GetAbsoluteLimits(ctx context.Context, c *gophercloud.ServiceClient) (r AbsoluteLimitsResult) {
-	resp, err := c.Get(ctx, c.ServiceURL("loadbalancers", "absolutelimits"), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, c.ServiceURL("loadbalancers", "absolutelimits"), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
 
 // GetLimits reads /limits (rate and absolute limits, as the API sends them).
 func GetLimits(ctx context.Context, c *gophercloud.ServiceClient) (r LimitsResult) {
-	resp, err := c.Get(ctx, c.ServiceURL("limits"), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, c.ServiceURL("limits"), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }

@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strconv"
 
@@ -11,7 +12,9 @@ import (
 
 // List returns the metadata of load balancer lbID.
 func List(ctx context.Context, c *gophercloud.ServiceClient, lbID int) (r ListResult) {
-	resp, err := c.Get(ctx, rootURL(c, lbID), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, rootURL(c, lbID), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }

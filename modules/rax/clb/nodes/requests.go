@@ -2,6 +2,7 @@ package nodes
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strconv"
@@ -25,14 +26,18 @@ const (
 
 // List returns the nodes of load balancer lbID.
 func List(ctx context.Context, c *gophercloud.ServiceClient, lbID int) (r ListResult) {
-	resp, err := c.Get(ctx, rootURL(c, lbID), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, rootURL(c, lbID), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
 
 // Get returns one node.
 func Get(ctx context.Context, c *gophercloud.ServiceClient, lbID, nodeID int) (r GetResult) {
-	resp, err := c.Get(ctx, resourceURL(c, lbID, nodeID), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, resourceURL(c, lbID, nodeID), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }
@@ -101,7 +106,9 @@ func Create(ctx context.Context, c *gophercloud.ServiceClient, lbID int, opts Cr
 		r.Err = err
 		return
 	}
-	resp, err := c.Post(ctx, rootURL(c, lbID), b, &r.Body, &gophercloud.RequestOpts{OkCodes: []int{200, 202}})
+	var raw json.RawMessage
+	resp, err := c.Post(ctx, rootURL(c, lbID), b, &raw, &gophercloud.RequestOpts{OkCodes: []int{200, 202}})
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }

@@ -2,6 +2,7 @@ package virtualips
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/goplay/goplay/modules/rax/clb"
@@ -9,7 +10,9 @@ import (
 
 // List returns the virtual IPs of load balancer lbID.
 func List(ctx context.Context, c *gophercloud.ServiceClient, lbID int) (r ListResult) {
-	resp, err := c.Get(ctx, rootURL(c, lbID), &r.Body, nil)
+	var raw json.RawMessage
+	resp, err := c.Get(ctx, rootURL(c, lbID), &raw, nil)
+	r.Body = clb.Body(raw)
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, clb.ParseError(err))
 	return
 }

@@ -98,6 +98,7 @@ func run(args []string) error {
 	defer sim.Close()
 	fmt.Printf("identity: %s\n", sim.IdentityURL())
 	fmt.Printf("clb:      %s\n", sim.ServiceURL(sim.TenantID()))
+	fmt.Printf("goplay:   GOPLAY_RAX_SANDBOX=%s\n", sim.IdentityURL())
 	for _, spec := range specs {
 		if _, ok := sim.FindLoadBalancer(spec.Name); ok && cfg.StateFile != "" {
 			continue // already restored from the state file
