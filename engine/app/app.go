@@ -84,7 +84,7 @@ func colorEnabled(cfg *config.Config, stdout io.Writer) bool {
 	return false
 }
 
-func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Display, stdin io.Reader) int {
+func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Display, stdin io.Reader) (rc int) {
 	invSources := o.Inventory
 	inv, warns, err := inventory.Load(invSources)
 	if err != nil {
@@ -186,16 +186,28 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	if ropt.Forks <= 0 {
 		ropt.Forks = cfg.Forks
 	}
+	var finishSandbox func(rc int, pbs []*playbook.Playbook, stdout io.Writer) int
 	if NewConnector != nil {
 		ropt.Connector = NewConnector(&ropt)
 	} else {
 		sc := newSSHConnector()
 		defer sc.Close()
 		ropt.Connector = sc
+		if o.Sandbox && !o.ListHosts && !o.ListTasks && !o.ListTags {
+			f, err := startSandbox(o, d, sc)
+			if err != nil {
+				d.Error(err.Error())
+				return 1
+			}
+			finishSandbox = f
+		}
+	}
+	if finishSandbox != nil {
+		defer func() { rc = finishSandbox(rc, pbs, d.Stdout) }()
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
-	rc := 0
+	rc = 0
 	if listing {
 		for i, pb := range pbs {
 			if rc = runner.New(inv, tpl, ropt).List(pb, o.Playbooks[i], o.ListHosts, o.ListTasks, o.ListTags); rc != 0 {

@@ -15,7 +15,12 @@ import (
 )
 
 // sshConnector opens pooled SSH connections for the runner.
-type sshConnector struct{ pool *ssh.Pool }
+type sshConnector struct {
+	pool *ssh.Pool
+	// sandbox is the sandbox's ssh_config (used like ssh -F, with no
+	// agent), or "" for the user's own SSH setup.
+	sandbox string
+}
 
 func newSSHConnector() *sshConnector { return &sshConnector{pool: ssh.NewPool()} }
 
@@ -34,6 +39,9 @@ func (c *sshConnector) Connect(ctx context.Context, kind string, spec *runner.Co
 		PrivateKeyFiles: spec.PrivateKeyFiles, Password: spec.Password,
 		Timeout:         time.Duration(spec.Timeout) * time.Second,
 		HostKeyChecking: spec.HostKeyChecking, CommonArgs: spec.CommonArgs,
+	}
+	if c.sandbox != "" {
+		cfg.SSHConfigFile, cfg.Agent = c.sandbox, "none"
 	}
 	if b := spec.Become; b != nil {
 		cfg.Become = &ssh.Become{Method: b.Method, User: b.User, Flags: b.Flags, Password: b.Password, Exe: b.Exe}
