@@ -399,7 +399,7 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 	}
 	var res map[string]any
 	if dErr != nil {
-		res = map[string]any{"failed": true, "msg": dErr.Error()}
+		res = errResult(dErr.Error())
 	} else if t.HasLoop {
 		res = pr.runLoop(t, host, vars, delegate, mkOut, bypass)
 	} else {
@@ -409,9 +409,10 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 		// Interrupted (Ctrl-C): Ansible reports nothing for the task.
 		return nil
 	}
-	if _, ok := res["changed"]; !ok {
+	if _, ok := res["changed"]; !ok && !isErrResult(res) {
 		res["changed"] = false
 	}
+	delete(res, errKey)
 	hr.res = res
 	hr.delegate = delegate
 	ignoreErrors := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.IgnoreErrors }, false)
@@ -487,6 +488,11 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 			pr.printItems(res, mkOut)
 		}
 		if t.Module != "include_tasks" && t.Module != "include_role" && t.Module != "include" {
+			if _, has := res["diff"]; has && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.Diff }, r.opt.Diff) {
+				if d, ok := r.cb.(output.Differ); ok {
+					d.Diff(out)
+				}
+			}
 			r.cb.OK(out)
 		}
 		if hr.changed {
@@ -630,9 +636,9 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 	if err != nil {
 		var le *loopError
 		if errors.As(err, &le) {
-			return map[string]any{"failed": true, "msg": le.msg}
+			return errResult(le.msg)
 		}
-		return map[string]any{"failed": true, "msg": undefinedMsg(err, t)}
+		return errResult(undefinedMsg(err, t))
 	}
 	if len(items) == 0 {
 		return map[string]any{"changed": false, "skipped": true, "skipped_reason": "No items in the list", "results": []any{}}
@@ -701,9 +707,10 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 		if label != nil {
 			res["_ansible_item_label"] = lbl
 		}
-		if _, ok := res["changed"]; !ok && !truthy(res["skipped"]) {
+		if _, ok := res["changed"]; !ok && !truthy(res["skipped"]) && !isErrResult(res) {
 			res["changed"] = false
 		}
+		delete(res, errKey)
 		if !bypass {
 			o := mkOut(res, false)
 			switch {
@@ -756,7 +763,7 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 	if when := allWhen(t); len(when) > 0 {
 		ok, err := r.tpl.Conditional(when, vars)
 		if err != nil {
-			return map[string]any{"failed": true, "msg": condErrorMsg(when, err, t)}
+			return errResult(condErrorMsg(when, err, t))
 		}
 		if !ok {
 			return map[string]any{"changed": false, "skipped": true, "skip_reason": "Conditional result was False"}
@@ -765,7 +772,7 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 	if t.Module == "include_tasks" || t.Module == "include_role" || t.Module == "include" {
 		args, err := r.tpl.RenderValue(t.Args, vars)
 		if err != nil {
-			return map[string]any{"failed": true, "msg": undefinedMsg(err, t)}
+			return errResult(undefinedMsg(err, t))
 		}
 		res := map[string]any{"changed": false, "include_args": args}
 		if item != nil {
@@ -800,7 +807,7 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 	var res map[string]any
 	for attempt := 1; attempt <= total; attempt++ {
 		res = pr.runModule(t, host, vars, delegate)
-		if truthy(res["unreachable"]) {
+		if truthy(res["unreachable"]) || isErrResult(res) {
 			return res
 		}
 		if _, ok := res["failed"]; !ok {
@@ -849,7 +856,7 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 			}
 			ok, err := r.tpl.Conditional(t.Until, cv)
 			if err != nil {
-				return map[string]any{"failed": true, "msg": condErrorMsg(t.Until, err, t)}
+				return errResult(condErrorMsg(t.Until, err, t))
 			}
 			if ok {
 				break
@@ -921,7 +928,14 @@ func resultDict(res *modules.Result) map[string]any {
 	if len(res.Diff) > 0 {
 		var d []any
 		for _, x := range res.Diff {
-			d = append(d, map[string]any{"before": x.Before, "after": x.After, "before_header": x.BeforeHeader, "after_header": x.AfterHeader})
+			e := map[string]any{"before": x.Before, "after": x.After}
+			if x.BeforeHeader != "" {
+				e["before_header"] = x.BeforeHeader
+			}
+			if x.AfterHeader != "" {
+				e["after_header"] = x.AfterHeader
+			}
+			d = append(d, e)
 		}
 		out["diff"] = d
 	}
@@ -972,7 +986,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	r := pr.r
 	argsV, err := r.tpl.RenderValue(t.Args, vars)
 	if err != nil {
-		return map[string]any{"failed": true, "msg": undefinedMsg(err, t)}
+		return errResult(undefinedMsg(err, t))
 	}
 	args, _ := argsV.(map[string]any)
 	if args == nil {
@@ -982,7 +996,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		delete(args, "_variable_params")
 		m, ok := vp.(map[string]any)
 		if !ok {
-			return map[string]any{"failed": true, "msg": "this task '" + t.Action + "' has extra params, which is only allowed in the following modules: command, shell, script, raw, include_tasks, import_tasks, include_role, import_role, include_vars, add_host, group_by, set_fact, meta"}
+			return errResult("this task '" + t.Action + "' has extra params, which is only allowed in the following modules: command, shell, script, raw, include_tasks, import_tasks, include_role, import_role, include_vars, add_host, group_by, set_fact, meta")
 		}
 		for k, v := range m {
 			if _, exists := args[k]; !exists {
@@ -1011,7 +1025,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		args["_ansible_module_name"] = t.Action
 	}
 	if !ok {
-		return map[string]any{"failed": true, "msg": fmt.Sprintf("The module %s was not found in configured module paths", t.Action)}
+		return errResult(fmt.Sprintf("The module %s was not found in configured module paths", t.Action))
 	}
 	if m == nil {
 		var err error
@@ -1064,7 +1078,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		}
 		env, order, err := pr.environment(t, vars)
 		if err != nil {
-			return map[string]any{"failed": true, "msg": err.Error()}
+			return errResult(err.Error())
 		}
 		req.Conn = newEnvConn(conn, env, order)
 	}
@@ -1080,7 +1094,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		if errors.As(err, &ue) {
 			return map[string]any{"changed": false, "msg": "Failed to connect to the host via ssh: " + ue.Unreachable(), "unreachable": true}
 		}
-		return map[string]any{"failed": true, "msg": err.Error()}
+		return errResult(err.Error())
 	}
 	out := resultDict(res)
 	if _, ext := m.(*external.Module); !ext && !info.Local && !noInvocation[info.Name] {
@@ -1197,4 +1211,19 @@ func sortedStrings(m map[string]bool) []string {
 func truthy(v any) bool {
 	b, ok := v.(bool)
 	return ok && b
+}
+
+// errKey marks a result made from an error that Ansible raises as an
+// exception inside the task executor (undefined variables, conditionals,
+// connection and module loading failures): such results carry only
+// failed and msg, no "changed".
+const errKey = "_goplay_error"
+
+func errResult(msg string) map[string]any {
+	return map[string]any{"failed": true, "msg": msg, errKey: true}
+}
+
+func isErrResult(res map[string]any) bool {
+	_, ok := res[errKey]
+	return ok
 }
