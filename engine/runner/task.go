@@ -977,6 +977,51 @@ func (pr *playRun) externalModule(t *playbook.Task, builtinOnly bool) (string, b
 	return external.Find(t.Action, pr.play.Playbook.LibraryDirs())
 }
 
+// noDiscovery lists the modules Ansible runs without Python on the target
+// (so without interpreter discovery).
+var noDiscovery = map[string]bool{"raw": true, "script": true}
+
+// discoverInterpreter is Ansible's interpreter discovery: the first Python
+// module run on a host whose ansible_python_interpreter is not set finds
+// the interpreter, returns it as the fact discovered_interpreter_python in
+// its result, and sets that fact on the host.
+func (pr *playRun) discoverInterpreter(ctx context.Context, t *playbook.Task, host, delegate string, vars map[string]any, conn modules.Conn, out map[string]any) {
+	r := pr.r
+	target := host
+	tv := vars
+	if delegate != "" && delegate != host {
+		target = delegate
+		tv = pr.delegateVars(delegate)
+	}
+	if v, ok := tv["ansible_python_interpreter"]; ok && v != nil {
+		return
+	}
+	r.mu.Lock()
+	_, known := r.facts[target]["discovered_interpreter_python"]
+	r.mu.Unlock()
+	if known {
+		return
+	}
+	path := "/usr/bin/python3"
+	if o, _, rc, err := conn.Exec(ctx, "command -v /usr/bin/python3 || command -v python3 || command -v /usr/bin/python || command -v python", nil); err == nil && rc == 0 {
+		if line := strings.TrimSpace(strings.SplitN(string(o), "\n", 2)[0]); line != "" {
+			path = line
+		}
+	}
+	r.mu.Lock()
+	if r.facts[target] == nil {
+		r.facts[target] = map[string]any{}
+	}
+	r.facts[target]["discovered_interpreter_python"] = path
+	r.mu.Unlock()
+	af, _ := out["ansible_facts"].(map[string]any)
+	if af == nil {
+		af = map[string]any{}
+		out["ansible_facts"] = af
+	}
+	af["discovered_interpreter_python"] = path
+}
+
 // noInvocation lists the modules that Ansible runs as action plugins only,
 // whose results carry no "invocation".
 var noInvocation = map[string]bool{"raw": true, "script": true, "setup": true, "pause": true, "wait_for_connection": true}
@@ -1097,6 +1142,9 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		return errResult(err.Error())
 	}
 	out := resultDict(res)
+	if req.Conn != nil && !truthy(out["failed"]) && !noDiscovery[info.Name] {
+		pr.discoverInterpreter(ctx, t, host, delegate, vars, req.Conn, out)
+	}
 	if _, ext := m.(*external.Module); !ext && !info.Local && !noInvocation[info.Name] {
 		if _, ok := out["invocation"]; !ok {
 			out["invocation"] = map[string]any{"module_args": modules.Invocation(m, args)}
