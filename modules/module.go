@@ -164,3 +164,20 @@ type Conn interface {
 	// Fetch reads the file at path on the target.
 	Fetch(ctx context.Context, path string) ([]byte, error)
 }
+
+// TTYConn is implemented by connections that can run a command on a
+// terminal, as Ansible's ssh connection does for raw and script (ssh -tt):
+// the command's stderr arrives merged into stdout with CRLF line ends, and
+// stderr holds ssh's own messages ("Shared connection to HOST closed.").
+type TTYConn interface {
+	ExecTTY(ctx context.Context, cmd string) (stdout, stderr []byte, rc int, err error)
+}
+
+// ExecTTY runs cmd on a terminal when c offers one, else as c.Exec with no
+// stdin (the local connection has no terminal, as in Ansible).
+func ExecTTY(ctx context.Context, c Conn, cmd string) (stdout, stderr []byte, rc int, err error) {
+	if t, ok := c.(TTYConn); ok {
+		return t.ExecTTY(ctx, cmd)
+	}
+	return c.Exec(ctx, cmd, nil)
+}

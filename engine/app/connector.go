@@ -83,6 +83,20 @@ func (c rc255) Exec(ctx context.Context, cmd string, stdin io.Reader) ([]byte, [
 	return out, errb, rc, err
 }
 
+// ExecTTY runs cmd on a terminal (raw, script), with the same 255 rule.
+func (c rc255) ExecTTY(ctx context.Context, cmd string) ([]byte, []byte, int, error) {
+	out, errb, rc, err := modules.ExecTTY(ctx, c.Conn, cmd)
+	if err == nil && rc == 255 {
+		for _, sig := range notSSHErrors {
+			if bytes.Contains(out, sig) || bytes.Contains(errb, sig) {
+				return out, errb, rc, nil
+			}
+		}
+		return out, errb, rc, &unreachable{msg: strings.TrimRight(string(errb), " \t\r\n")}
+	}
+	return out, errb, rc, err
+}
+
 // Unwrap returns the SSH connection (for modules that need more than
 // modules.Conn, such as ExecTTY).
 func (c rc255) Unwrap() modules.Conn { return c.Conn }

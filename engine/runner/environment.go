@@ -97,3 +97,7 @@ func newEnvConn(c modules.Conn, env map[string]string, order []string) modules.C
 func (c *envConn) Exec(ctx context.Context, cmd string, stdin io.Reader) ([]byte, []byte, int, error) {
 	return c.Conn.Exec(ctx, c.prefix+cmd, stdin)
 }
+
+func (c *envConn) ExecTTY(ctx context.Context, cmd string) ([]byte, []byte, int, error) {
+	return modules.ExecTTY(ctx, c.Conn, c.prefix+cmd)
+}

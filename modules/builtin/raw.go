@@ -33,7 +33,7 @@ func (r *Raw) Run(ctx context.Context, req *modules.Request) (*modules.Result, e
 	if r.Executable != "" {
 		cmd = r.Executable + " -c " + Quote(cmd)
 	}
-	stdout, stderr, rc, err := req.Conn.Exec(ctx, cmd, nil)
+	stdout, stderr, rc, err := modules.ExecTTY(ctx, req.Conn, cmd)
 	if err != nil {
 		return nil, err
 	}
