@@ -102,6 +102,9 @@ type Role struct {
 	// Public exports role vars/defaults to the play (import_role and play
 	// roles always; include_role with public: yes).
 	Public bool
+	// AllowDuplicates is meta/main.yml's allow_duplicates: the role runs
+	// again when listed again with the same parameters.
+	AllowDuplicates bool
 }
 
 // LoopControl is the loop_control keyword.

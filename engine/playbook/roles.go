@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"fmt"
+	"github.com/goplay/goplay/engine/pyfmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,6 +137,11 @@ func (l *loader) loadRole(ctx *taskCtx, pos Pos, name string, params map[string]
 			return nil, err
 		}
 		if doc != nil && len(doc.Content) > 0 {
+			if ad := mapGet(doc.Content[0], "allow_duplicates"); ad != nil {
+				if v, err := Value(f, ad); err == nil {
+					r.AllowDuplicates = truthyYAML(v)
+				}
+			}
 			if deps := mapGet(doc.Content[0], "dependencies"); deps != nil && deps.Kind == yaml.SequenceNode {
 				dctx := &taskCtx{file: f, play: ctx.play, role: r}
 				for _, dn := range deps.Content {
@@ -258,4 +264,25 @@ func LoadVarsFile(f string) (map[string]any, error) {
 		return m, nil
 	}
 	return nil, &Error{Msg: fmt.Sprintf("vars file %s was not a dictionary", f), Pos: NodePos(f, doc.Content[0]), Parse: true}
+}
+
+func truthyYAML(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		switch x {
+		case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "1":
+			return true
+		}
+	case int:
+		return x != 0
+	}
+	return false
+}
+
+// Key identifies a role application for de-duplication: the role's path
+// and its parameters, as Ansible's role cache does.
+func (r *Role) Key() string {
+	return r.Path + "\x00" + pyfmt.JSON(r.Params, 0, true)
 }

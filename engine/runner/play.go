@@ -39,6 +39,10 @@ type playRun struct {
 	// batchFailed counts failures in this batch for max_fail_percentage.
 	batchFailed map[string]bool
 	hvCache     map[string]any
+	// inRoles is set while the play's roles: section runs; rolesRan holds
+	// the roles (path and parameters) run in it.
+	inRoles  bool
+	rolesRan map[string]bool
 }
 
 func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all []string) batchResult {
@@ -70,7 +74,9 @@ func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all [
 		if pr.abort || pr.endPlay {
 			break
 		}
+		pr.inRoles = i == 1
 		pr.runList(sec, batch)
+		pr.inRoles = false
 	}
 	if pr.forceHandlers() {
 		pr.forceFlush()
@@ -184,6 +190,18 @@ func (pr *playRun) runList(tasks []*playbook.Task, hosts []string) {
 }
 
 func (pr *playRun) runBlock(b *playbook.Task, hosts []string) {
+	if pr.inRoles && b.Role != nil && (b.Parent == nil || b.Parent.Role != b.Role) && !b.Role.AllowDuplicates {
+		// A role listed again (or as a dependency again) with the same
+		// parameters runs once per play.
+		key := b.Role.Key()
+		if pr.rolesRan[key] {
+			return
+		}
+		if pr.rolesRan == nil {
+			pr.rolesRan = map[string]bool{}
+		}
+		pr.rolesRan[key] = true
+	}
 	pr.runList(b.Block, hosts)
 	var failedHere []string
 	pr.mu.Lock()

@@ -462,12 +462,19 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 			pr.state[host].failed = true
 			pr.mu.Unlock()
 			if inRescueBlock(t) {
+				tname := ""
+				if t.HasName {
+					tname = pr.taskName(t, host)
+					if t.Role != nil {
+						tname = strings.TrimPrefix(tname, t.Role.Name+" : ")
+					}
+				}
 				r.mu.Lock()
 				if r.nonPersist[host] == nil {
 					r.nonPersist[host] = map[string]any{}
 				}
 				r.nonPersist[host]["ansible_failed_result"] = registered(res)
-				r.nonPersist[host]["ansible_failed_task"] = map[string]any{"name": t.DisplayName(), "action": t.Action}
+				r.nonPersist[host]["ansible_failed_task"] = map[string]any{"name": tname, "action": t.Action}
 				r.mu.Unlock()
 			}
 		}

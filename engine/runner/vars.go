@@ -53,6 +53,11 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	if t != nil {
 		roles = roleChain(t)
 	}
+	// Every public role of the play exposes its defaults (and its
+	// dependencies') to the whole play, below the task's own roles'.
+	for _, role := range pr.play.Roles {
+		mergeRoleTree(v, role, func(x *playbook.Role) map[string]any { return x.Defaults })
+	}
 	for _, role := range roles {
 		merge(v, role.Defaults)
 	}
@@ -68,6 +73,9 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	r.mu.Unlock()
 	merge(v, pr.play.Vars)
 	merge(v, pr.varsFiles[host])
+	for _, role := range pr.play.Roles {
+		mergeRoleTree(v, role, func(x *playbook.Role) map[string]any { return x.RoleVars })
+	}
 	for _, role := range roles {
 		merge(v, role.RoleVars)
 	}
@@ -221,4 +229,12 @@ func (pr *playRun) invalidateHostvars() {
 	pr.mu.Lock()
 	pr.hvCache = nil
 	pr.mu.Unlock()
+}
+
+// mergeRoleTree merges a role's dependencies' values, then its own.
+func mergeRoleTree(v map[string]any, r *playbook.Role, get func(*playbook.Role) map[string]any) {
+	for _, d := range r.Deps {
+		mergeRoleTree(v, d, get)
+	}
+	merge(v, get(r))
 }
