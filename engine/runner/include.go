@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"github.com/goplay/goplay/engine/pyfmt"
 
 	"github.com/goplay/goplay/engine/output"
 	"github.com/goplay/goplay/engine/playbook"
@@ -13,19 +14,31 @@ import (
 // arguments, as Ansible does.
 func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 	type group struct {
-		key   string
-		args  map[string]any
-		hosts []string
-		label any
+		key      string
+		args     map[string]any
+		hosts    []string
+		label    any
+		loopVars map[string]any
 	}
 	var groups []*group
 	index := map[string]*group{}
 	add := func(host string, res map[string]any) {
 		args, _ := res["include_args"].(map[string]any)
-		key := fmt.Sprint(args)
+		// An include in a loop runs once per item, with the loop variables
+		// (IncludedFile compares file, arguments and variables).
+		lv := map[string]any{}
+		for _, k := range []string{"ansible_loop_var", "ansible_index_var"} {
+			if name, ok := res[k].(string); ok {
+				lv[name] = res[name]
+			}
+		}
+		if v, ok := res["ansible_loop"]; ok {
+			lv["ansible_loop"] = v
+		}
+		key := pyfmt.Repr(args) + "\x00" + pyfmt.Repr(lv)
 		g := index[key]
 		if g == nil {
-			g = &group{key: key, args: args, label: res["_ansible_item_label"]}
+			g = &group{key: key, args: args, label: res["_ansible_item_label"], loopVars: lv}
 			index[key] = g
 			groups = append(groups, g)
 		}
@@ -43,11 +56,32 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 		add(hr.host, hr.res)
 	}
 	opts := pr.play.Playbook.Options(playbook.Options{RolesPath: pr.r.opt.RolesPath, Warn: pr.r.d.Warning})
+	// As the strategy does: every "included:" line first, then the
+	// included blocks in order.
+	type run struct {
+		block *playbook.Task
+		hosts []string
+	}
+	var runs []run
+	defer func() {
+		for _, x := range runs {
+			if pr.abort || pr.endPlay {
+				return
+			}
+			pr.runList([]*playbook.Task{x.block}, x.hosts)
+		}
+	}()
 	for _, g := range groups {
 		if pr.abort || pr.endPlay {
 			return
 		}
 		vars := map[string]any{}
+		for k, v := range t.Vars {
+			vars[k] = v
+		}
+		for k, v := range g.loopVars {
+			vars[k] = v
+		}
 		switch t.Module {
 		case "include_tasks", "include":
 			file := ""
@@ -74,6 +108,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 				pr.failHosts(t, g.hosts, fmt.Sprintf("Could not find or access '%s' on the Ansible Controller.", file))
 				continue
 			}
+			pr.countIncluded(g.hosts)
 			pr.r.cb.Included(path, g.hosts, g.label)
 			b := &playbook.Task{IsBlock: true, Parent: t.Parent, Role: t.Role, Play: pr.play, Pos: t.Pos}
 			b.Attrs = t.Attrs
@@ -85,7 +120,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 				continue
 			}
 			b.Block = tasks
-			pr.runList([]*playbook.Task{b}, g.hosts)
+			runs = append(runs, run{b, g.hosts})
 		case "include_role":
 			name := modules.ToString(g.args["name"])
 			s := func(k string) string { x, _ := g.args[k].(string); return x }
@@ -107,7 +142,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 			rb := playbook.RoleBlock(role, wrapper, pr.play)
 			wrapper.Block = []*playbook.Task{rb}
 			pr.handlers = append(pr.handlers, flat(role.Handlers)...)
-			pr.runList([]*playbook.Task{wrapper}, g.hosts)
+			runs = append(runs, run{wrapper, g.hosts})
 		}
 	}
 }
@@ -132,4 +167,22 @@ func (pr *playRun) failHosts(t *playbook.Task, hosts []string, msg string) {
 		pr.mu.Unlock()
 		pr.r.cb.Failed(&output.Result{Host: h, Data: res, Action: t.Action}, false)
 	}
+}
+
+// isInclude reports whether t is a dynamic include (its loop items are not
+// printed: each item prints an "included:" line instead).
+func isInclude(t *playbook.Task) bool {
+	switch t.Module {
+	case "include_tasks", "include_role", "include":
+		return true
+	}
+	return false
+}
+
+func (pr *playRun) countIncluded(hosts []string) {
+	pr.r.mu.Lock()
+	for _, h := range hosts {
+		pr.r.stat(h).OK++
+	}
+	pr.r.mu.Unlock()
 }

@@ -485,7 +485,11 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 		r.mu.Unlock()
 		r.cb.Skipped(out)
 	default:
-		st.OK++
+		if !isInclude(t) {
+			// an include counts ok once per included file and host
+			// (StrategyBase._load_included_file)
+			st.OK++
+		}
 		if truthy(res["changed"]) {
 			st.Changed++
 			hr.changed = true
@@ -718,7 +722,7 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 			res["changed"] = false
 		}
 		delete(res, errKey)
-		if !bypass {
+		if !bypass && !isInclude(t) {
 			o := mkOut(res, false)
 			switch {
 			case truthy(res["failed"]):

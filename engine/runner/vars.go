@@ -145,6 +145,29 @@ func (pr *playRun) magicVars(v map[string]any, host string, t *playbook.Task, ro
 		v["inventory_dir"] = nil
 		v["inventory_file"] = nil
 	}
+	// ansible_search_path (Task.get_search_path): the roles' paths, inner
+	// first, then the task file's directory; lookups search it, then the
+	// playbook's directory.
+	var sp []any
+	for i := len(roles) - 1; i >= 0; i-- {
+		sp = append(sp, roles[i].Path)
+	}
+	if t != nil && t.Pos.File != "" {
+		dir := filepath.Dir(t.Pos.File)
+		dup := false
+		for _, x := range sp {
+			if x == dir {
+				dup = true
+			}
+		}
+		if !dup {
+			sp = append(sp, dir)
+		}
+	}
+	if len(sp) == 0 {
+		sp = append(sp, pr.play.Playbook.Dir)
+	}
+	v["ansible_search_path"] = sp
 	if len(roles) > 0 {
 		role := roles[len(roles)-1]
 		v["role_name"] = role.Name
