@@ -176,6 +176,12 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	if o.Timeout > 0 {
 		ropt.Timeout = o.Timeout
 	}
+	if v, ok := o.Extra["aef-unreachable-aborts"].(bool); ok && v {
+		ropt.AEFUnreachableAborts = true
+	}
+	if v := os.Getenv("GOPLAY_AEF_UNREACHABLE_ABORTS"); v == "1" || v == "true" || v == "yes" {
+		ropt.AEFUnreachableAborts = true
+	}
 	ropt.SSHArgs = cfg.SSHArgs
 	ropt.SSHCommonArgs = firstNonEmpty(o.SSHCommonArgs, cfg.SSHCommonArgs)
 	ropt.SSHExtraArgs = firstNonEmpty(o.SSHExtraArgs, cfg.SSHExtraArgs)

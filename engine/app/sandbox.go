@@ -21,6 +21,7 @@ func init() {
 		{Name: "--sandbox-faults", Metavar: "SPEC", Help: "goplay: CLB API faults under --sandbox, e.g. 10% or 5xx=0.1,413=5%,slow=0.1,drop=0.01"},
 		{Name: "--sandbox-pending-update", Metavar: "DURATION", Help: "goplay: how long a changed load balancer stays PENDING_UPDATE under --sandbox (default 1s)"},
 		{Name: "--sandbox-dir", Metavar: "DIR", Help: "goplay: keep the sandbox's node directories and logs in DIR"},
+		{Name: "--aef-unreachable-aborts", Help: "goplay: with any_errors_fatal, an unreachable host ends the play like a failed one (ansible-core 2.14 only ends the current serial batch); also GOPLAY_AEF_UNREACHABLE_ABORTS=1"},
 	} {
 		cli.RegisterExtra(e)
 	}
@@ -75,7 +76,7 @@ func startSandbox(o *cli.Options, d *output.Display, sc *sshConnector) (func(rc 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	sb, err := sandbox.Start(ctx, cfg)
+	sb, err := SandboxStart(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox: %v", err)
 	}
@@ -105,6 +106,11 @@ func startSandbox(o *cli.Options, d *output.Display, sc *sshConnector) (func(rc 
 		return rc
 	}, nil
 }
+
+// SandboxStart starts the sandbox of --sandbox, once the --sandbox-*
+// options are read. The end-to-end tests (engine/sandbox) replace it to
+// serve the nodes with real sshd (Config.SSH) and to watch the run.
+var SandboxStart = sandbox.Start
 
 // ExitSandboxFailedRequests is goplay's exit code when the playbook
 // succeeded under --sandbox but the load generator saw failed requests.

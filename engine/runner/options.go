@@ -42,6 +42,11 @@ type Options struct {
 	Gathering string
 	// AnyErrorsFatal is the configured default.
 	AnyErrorsFatal bool
+	// AEFUnreachableAborts is goplay's opt-in improvement
+	// (--aef-unreachable-aborts): with any_errors_fatal, an unreachable
+	// host ends the whole play as a failed one does, instead of only the
+	// current serial batch (ansible-core 2.14's behaviour).
+	AEFUnreachableAborts bool
 	// ConfigFile is the ansible.cfg in use, for ansible_config_file.
 	ConfigFile string
 	// InventorySources are the -i sources, for inventory_dir/inventory_file.

@@ -20,6 +20,7 @@ type hostState struct {
 	unreachable bool
 	ended       bool // meta: end_host
 	forced      bool // failed, but running handlers under force_handlers
+	cleared     bool // failed, then meta: clear_host_errors
 }
 
 type playRun struct {
@@ -31,9 +32,12 @@ type playRun struct {
 	mu       sync.Mutex
 	state    map[string]*hostState
 	// notified handlers: handler task -> hosts
-	notified  map[*playbook.Task]map[string]bool
-	abort     bool // break_play
-	endPlay   bool
+	notified map[*playbook.Task]map[string]bool
+	abort    bool // break_play
+	endPlay  bool
+	// endBatch stops this serial batch only (any_errors_fatal with
+	// unreachable hosts).
+	endBatch  bool
 	varsFiles map[string]map[string]any // per host
 	handlers  []*playbook.Task
 	// batchFailed counts failures in this batch for max_fail_percentage.
@@ -71,7 +75,7 @@ func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all [
 		} else if i > 0 {
 			pr.flushHandlers()
 		}
-		if pr.abort || pr.endPlay {
+		if pr.abort || pr.endPlay || pr.endBatch {
 			break
 		}
 		pr.inRoles = i == 1
@@ -80,13 +84,13 @@ func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all [
 	}
 	if pr.forceHandlers() {
 		pr.forceFlush()
-	} else if !pr.abort && !pr.endPlay {
+	} else if !pr.abort && !pr.endPlay && !pr.endBatch {
 		pr.flushHandlers()
 	}
 	// hosts that failed stay failed for later plays
 	r.mu.Lock()
 	for h, st := range pr.state {
-		if st.failed {
+		if st.failed && !st.cleared {
 			r.failed[h] = true
 		}
 	}
@@ -174,7 +178,7 @@ func (pr *playRun) active(hosts []string) []string {
 
 func (pr *playRun) runList(tasks []*playbook.Task, hosts []string) {
 	for _, t := range tasks {
-		if pr.abort || pr.endPlay || pr.ctx.Err() != nil {
+		if pr.abort || pr.endPlay || pr.endBatch || pr.ctx.Err() != nil {
 			return
 		}
 		act := pr.active(hosts)
@@ -275,7 +279,7 @@ func (pr *playRun) flushHandlers() {
 		return
 	}
 	for _, h := range pr.handlers {
-		if pr.abort || pr.endPlay {
+		if pr.abort || pr.endPlay || pr.endBatch {
 			return
 		}
 		pr.mu.Lock()

@@ -293,6 +293,23 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	if len(includes) > 0 {
 		pr.runIncludes(t, includes)
 	}
+	if anyFailed && aef && !r.opt.AEFUnreachableAborts && onlyUnreachable(results) {
+		// ansible-core 2.14: when the only errors are unreachable hosts,
+		// any_errors_fatal ends this batch for every host, but the play
+		// goes on with the next serial batch (the unreachable hosts count
+		// twice in PlaybookExecutor's whole-batch check, which then never
+		// matches). --aef-unreachable-aborts makes it end the play.
+		pr.mu.Lock()
+		for _, h := range pr.batch {
+			if st := pr.state[h]; st != nil && !st.unreachable && !st.failed {
+				st.ended = true
+			}
+		}
+		pr.mu.Unlock()
+		r.cb.NoHostsRemaining()
+		pr.endBatch = true
+		return
+	}
 	if anyFailed && aef {
 		pr.mu.Lock()
 		for _, h := range pr.batch {
@@ -338,6 +355,17 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 }
 
 func hasRemaining(t *playbook.Task) bool { return true }
+
+// onlyUnreachable reports whether the task's errors were all unreachable
+// hosts (no failure).
+func onlyUnreachable(results []*hostResult) bool {
+	for _, hr := range results {
+		if hr != nil && hr.failed {
+			return false
+		}
+	}
+	return true
+}
 
 // registered is the value stored by register: without internal keys and
 // the top-level invocation.
@@ -1218,6 +1246,36 @@ func (pr *playRun) applyEffects(t *playbook.Task, host string, res *modules.Resu
 func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
 	action, _ := t.Args["_raw_params"].(string)
 	action = strings.TrimSpace(action)
+	name := pr.taskName(t, hosts[0])
+	// The linear strategy runs a meta task host by host, printing its
+	// banner each time; most actions run once, for the first host only.
+	perHost := map[string]bool{"noop": true, "reset_connection": true, "end_host": true, "role_complete": true}[action]
+	cand := hosts
+	if !perHost {
+		cand = hosts[:1]
+	}
+	when := allWhen(t)
+	var active []string
+	for _, h := range cand {
+		pr.r.cb.TaskStart(name, t.Handler, false)
+		pr.r.taskPos(t)
+		if len(when) == 0 {
+			active = append(active, h)
+			continue
+		}
+		vars := pr.taskVars(h, t)
+		ok, err := pr.r.tpl.Conditional(when, vars)
+		if err == nil && ok {
+			active = append(active, h)
+			continue
+		}
+		// meta results are not counted in the recap
+		pr.r.cb.Skipped(&output.Result{Host: h, Action: "meta", TaskName: name,
+			Data: map[string]any{"changed": false, "skip_reason": "Conditional result was False"}})
+	}
+	if len(active) == 0 {
+		return
+	}
 	switch action {
 	case "flush_handlers":
 		pr.flushHandlers()
@@ -1227,20 +1285,18 @@ func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
 		pr.endPlay = true
 	case "end_host":
 		pr.mu.Lock()
-		for _, h := range hosts {
-			vars := pr.taskVars(h, t)
-			if when := allWhen(t); len(when) > 0 {
-				if ok, err := pr.r.tpl.Conditional(when, vars); err != nil || !ok {
-					continue
-				}
-			}
+		for _, h := range active {
 			pr.state[h].ended = true
 		}
 		pr.mu.Unlock()
 	case "clear_host_errors":
+		// Failed hosts no longer count as failed (later plays, exit code),
+		// but they do not resume in this play.
 		pr.mu.Lock()
 		for h, st := range pr.state {
-			st.failed = false
+			if st.failed {
+				st.cleared = true
+			}
 			pr.r.mu.Lock()
 			delete(pr.r.failed, h)
 			pr.r.mu.Unlock()

@@ -160,6 +160,7 @@ type Sandbox struct {
 	load    *loadGen
 	started time.Time
 	stopped bool
+	final   *Report
 }
 
 // Start starts a sandbox. ctx bounds the start only; Stop ends it.
@@ -427,7 +428,18 @@ func (sb *Sandbox) Stop() (*Report, error) {
 		ls = load.stop()
 	}
 	r := sb.report(ls)
+	sb.mu.Lock()
+	sb.final = r
+	sb.mu.Unlock()
 	return r, sb.shutdown()
+}
+
+// LastReport is the report Stop returned, or nil before Stop (for callers
+// that did not stop the sandbox themselves, such as tests of --sandbox).
+func (sb *Sandbox) LastReport() *Report {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.final
 }
 
 // report builds the report from the load statistics, the event log and

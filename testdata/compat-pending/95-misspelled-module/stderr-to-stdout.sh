@@ -1,0 +1,2 @@
+# run the program with stderr merged into stdout, so that the error message is compared too
+"$@" 2>&1
