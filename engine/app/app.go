@@ -113,6 +113,30 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	if !inv.HasHosts() && cfg.LocalhostWarning {
 		d.Warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")
 	}
+	if o.Subset != "" && inv.HasHosts() && !o.SyntaxCheck {
+		// CLI.get_host_list: a --limit that leaves no host is an error.
+		all, _, _ := inv.Hosts("all")
+		lim, warns, err := inv.Hosts(o.Subset)
+		if err == nil {
+			in := map[string]bool{}
+			for _, h := range all {
+				in[h.Name] = true
+			}
+			n := 0
+			for _, h := range lim {
+				if in[h.Name] {
+					n++
+				}
+			}
+			if n == 0 {
+				for _, w := range warns {
+					d.Warning(w)
+				}
+				d.Error("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.")
+				return 1
+			}
+		}
+	}
 	var pbs []*playbook.Playbook
 	for _, p := range o.Playbooks {
 		pb, err := playbook.Load(p, playbook.Options{RolesPath: cfg.RolesPath, Warn: d.Warning, LibraryDirs: cfg.ModulePath})

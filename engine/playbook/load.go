@@ -176,7 +176,7 @@ func (l *loader) loadPlaybookFile(file string, importer *yaml.Node) ([]*Play, er
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.SequenceNode {
-		return nil, &Error{Msg: "A playbook must be a list of plays, got a " + nodeTypeName(root) + " instead", Pos: NodePos(file, root), Parse: true}
+		return nil, &Error{Msg: "A playbook must be a list of plays, got a <class 'ansible.parsing.yaml.objects." + nodeTypeName(root) + "'> instead: " + file, Pos: NodePos(file, root), Parse: true}
 	}
 	var plays []*Play
 	for _, entry := range root.Content {
@@ -883,6 +883,8 @@ func (l *loader) parseAction(ctx *taskCtx, t *Task, key string, vn, argsNode *ya
 				args["_raw_params"] = raw
 			}
 		}
+	case []any:
+		return &Error{Msg: "unexpected parameter type in action: <class 'ansible.parsing.yaml.objects.AnsibleSequence'>", Pos: t.Pos, Parse: true}
 	default:
 		// e.g. `ping: 1`; Ansible treats scalars as k=v text
 		args["_raw_params"] = modules.ToString(a)

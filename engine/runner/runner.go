@@ -122,7 +122,7 @@ func (r *Runner) Run(ctx context.Context, pb *playbook.Playbook) int {
 			r.d.Error(err.Error())
 			return 1
 		}
-		batches := serialBatches(play.Serial, len(hosts), r.playVarsForSerial(play))
+		batches := serialBatches(r.renderSerial(play), len(hosts), nil)
 		if len(hosts) == 0 {
 			r.cb.PlayStart(play.Name, r.opt.Check)
 			r.playPos(play)
@@ -294,6 +294,31 @@ func serialBatches(serial []any, total int, vars map[string]any) []int {
 		i++
 	}
 	return sizes
+}
+
+// renderSerial templates the play's serial entries with the play's
+// variables (serial: "{{ batch }}").
+func (r *Runner) renderSerial(play *playbook.Play) []any {
+	if len(play.Serial) == 0 {
+		return nil
+	}
+	vars := r.playVarsForSerial(play)
+	out := make([]any, len(play.Serial))
+	for i, e := range play.Serial {
+		out[i] = e
+		if s, ok := e.(string); ok && template.IsTemplate(s) {
+			if v, err := r.tpl.Render(s, vars); err == nil {
+				out[i] = v
+			}
+		}
+	}
+	// a templated list ("{{ [1, '50%'] }}") gives the list itself
+	if len(out) == 1 {
+		if l, ok := out[0].([]any); ok {
+			return l
+		}
+	}
+	return out
 }
 
 // BatchSizes is serialBatches for tests and --list-hosts.

@@ -256,7 +256,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	if (runOnce || bypass) && !ignoreErrors {
 		aef = true
 	}
-	anyFailed := false
+	anyFailed, fatal := false, false
 	var includes []*hostResult
 	for _, hr := range results {
 		if hr == nil {
@@ -264,6 +264,10 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 		}
 		if hr.failed || hr.unreachable {
 			anyFailed = true
+		}
+		if hr.unreachable || hr.failed && !inRescueBlock(t) {
+			// a failure that a rescue section will handle is not fatal
+			fatal = true
 		}
 		if hr.res != nil && (t.Module == "include_tasks" || t.Module == "include_role" || t.Module == "include") && !hr.failed && !hr.skipped {
 			includes = append(includes, hr)
@@ -293,7 +297,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	if len(includes) > 0 {
 		pr.runIncludes(t, includes)
 	}
-	if anyFailed && aef && !r.opt.AEFUnreachableAborts && onlyUnreachable(results) {
+	if fatal && aef && !r.opt.AEFUnreachableAborts && onlyUnreachable(results) {
 		// ansible-core 2.14: when the only errors are unreachable hosts,
 		// any_errors_fatal ends this batch for every host, but the play
 		// goes on with the next serial batch (the unreachable hosts count
@@ -310,7 +314,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 		pr.endBatch = true
 		return
 	}
-	if anyFailed && aef {
+	if fatal && aef {
 		pr.mu.Lock()
 		for _, h := range pr.batch {
 			if st := pr.state[h]; st != nil && !st.unreachable {
