@@ -143,11 +143,8 @@ func CleanForDisplay(r *Result) map[string]any {
 				x[k] = v
 			}
 		}
-		for _, k := range []string{"_ansible_verbose_always", "_ansible_item_label", "_ansible_no_log", "_ansible_verbose_override"} {
-			if v, ok := src[k]; ok {
-				x[k] = v
-			}
-		}
+		// TaskResult.clean_copy keeps nothing else: no item label, no
+		// verbose flag (so debug prints a bare "ok: [host]").
 		return x
 	}
 	out := make(map[string]any, len(src))
@@ -357,7 +354,7 @@ func itemLabel(res map[string]any) string {
 // ItemOK prints one loop item's ok/changed line.
 func (c *Default) ItemOK(r *Result) {
 	res := CleanForDisplay(r)
-	label := itemLabel(r.Data)
+	label := itemLabel(res)
 	var msg, color string
 	if truthy(res["changed"]) {
 		msg, color = "changed", ColorChanged
@@ -378,7 +375,7 @@ func (c *Default) ItemOK(r *Result) {
 // ItemFailed prints one loop item's failed line.
 func (c *Default) ItemFailed(r *Result) {
 	res := CleanForDisplay(r)
-	label := itemLabel(r.Data)
+	label := itemLabel(res)
 	cleanDebug(res, r.Action)
 	c.exception(res)
 	c.warnings(res)
@@ -392,7 +389,7 @@ func (c *Default) ItemSkipped(r *Result) {
 	}
 	res := CleanForDisplay(r)
 	cleanDebug(res, r.Action)
-	msg := "skipping: [" + r.Host + "] => (item=" + itemLabel(r.Data) + ") "
+	msg := "skipping: [" + r.Host + "] => (item=" + itemLabel(res) + ") "
 	if c.verbose(res, 0) {
 		msg += " => " + c.Dump(res, 0)
 	}

@@ -273,7 +273,26 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 			includes = append(includes, hr)
 		}
 		if runOnce || bypass {
-			// run_once results apply to every host of the batch
+			// run_once results apply to every host of the batch, facts too
+			if facts, ok := hr.res["ansible_facts"].(map[string]any); ok && hr.res != nil && !hr.failed && !hr.skipped && len(hosts) > 1 {
+				r.mu.Lock()
+				for _, h := range hosts[1:] {
+					target := r.facts
+					switch t.Module {
+					case "set_fact":
+						target = r.nonPersist
+					case "include_vars":
+						target = r.includeVars
+					}
+					if target[h] == nil {
+						target[h] = map[string]any{}
+					}
+					for k, v := range facts {
+						target[h][k] = v
+					}
+				}
+				r.mu.Unlock()
+			}
 			if t.Register != "" && hr.res != nil {
 				reg := registered(hr.res)
 				r.mu.Lock()
@@ -1020,6 +1039,11 @@ func (pr *playRun) externalModule(t *playbook.Task, builtinOnly bool) (string, b
 	return external.Find(t.Action, pr.play.Playbook.LibraryDirs())
 }
 
+// actionPlugins are the modules that Ansible implements as controller-side
+// action plugins only (their argument errors are exceptions).
+var actionPlugins = map[string]bool{"debug": true, "fail": true, "assert": true, "set_fact": true, "add_host": true,
+	"group_by": true, "pause": true, "meta": true, "include_vars": true, "set_stats": true}
+
 // noDiscovery lists the modules Ansible runs without Python on the target
 // (so without interpreter discovery).
 var noDiscovery = map[string]bool{"raw": true, "script": true}
@@ -1118,6 +1142,10 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	if m == nil {
 		var err error
 		if m, _, err = modules.New(name, args); err != nil {
+			if actionPlugins[info.Name] {
+				// an action plugin raises: no "changed" in the result
+				return errResult(err.Error())
+			}
 			return map[string]any{"failed": true, "msg": err.Error()}
 		}
 	}

@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -126,11 +127,23 @@ func TestAssert(t *testing.T) {
 		{"is defined", map[string]any{"that": "nope is not defined"}, `{"_ansible_verbose_always": true, "changed": false, "msg": "All assertions passed"}`},
 		{"bool", map[string]any{"that": true}, `{"_ansible_verbose_always": true, "changed": false, "msg": "All assertions passed"}`},
 		{"truthy var", map[string]any{"that": "lst"}, `{"_ansible_verbose_always": true, "changed": false, "msg": "All assertions passed"}`},
-		{"no that", map[string]any{}, `{"changed": false, "failed": true, "msg": "conditional required in \"that\" string"}`},
 		{"bad fail_msg type", map[string]any{"that": "num == 3", "fail_msg": 3}, `{"changed": false, "failed": true, "msg": "Incorrect type for fail_msg or msg, expected a string or list and got <class 'int'>"}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { want(t, run(t, "assert", tc.args, tmpl), tc.want) })
+	}
+}
+
+// assert without "that" raises in Ansible (the result has no "changed"):
+// the module returns an error, which the engine reports as such.
+func TestAssertNoThat(t *testing.T) {
+	m, _, err := modules.New("assert", map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Run(context.Background(), &modules.Request{Args: map[string]any{}, Vars: map[string]any{}})
+	if err == nil || err.Error() != `conditional required in "that" string` {
+		t.Fatalf("got %v", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -37,7 +38,8 @@ func (a *Assert) Run(ctx context.Context, req *modules.Request) (*modules.Result
 		return r, nil
 	}
 	if !has(req, "that") {
-		return &modules.Result{Failed: true, Msg: `conditional required in "that" string`}, nil
+		// Ansible raises here (AnsibleError): the result has no "changed".
+		return nil, errors.New(`conditional required in "that" string`)
 	}
 	failMsg := a.FailMsg
 	if failMsg == nil {
