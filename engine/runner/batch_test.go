@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/goplay/goplay/engine/playbook"
+	"github.com/goplay/goplay/engine/template"
 )
 
 // The expected sizes below were produced by ansible-core 2.14.18 itself:
@@ -95,29 +98,31 @@ func TestSerialBatchesNoHosts(t *testing.T) {
 	}
 }
 
-// serial is templated with the play's variables before the batches are cut
-// (PlaybookExecutor.run calls play.post_validate(templar) first). Recorded by
-// the compat case 82-serial-more-forms: serial "{{ bs }}" with bs=2 over 5
-// hosts gives batches of 2, 2, 1.
+// serial is templated with the play's variables, extra vars included,
+// before the batches are cut (PlaybookExecutor.run calls
+// play.post_validate(templar) first). Recorded with ansible-playbook over 5
+// hosts: vars {bs: 2} + serial "{{ bs }}" gives 2,2,1 (compat case
+// 82-serial-more-forms); the same with -e bs=3 gives 3,2; vars
+// {lst: [1, "40%"]} + serial "{{ lst }}" gives 1,2,2.
 func TestSerialBatchesTemplated(t *testing.T) {
-	// Known gap, reported to the lead: serialBatches ignores its vars, so a
-	// templated entry is read as 0 (all remaining hosts). Remove this skip
-	// when fixed; testdata/compat-pending/82-serial-more-forms shows it too.
-	if serialBatches([]any{"{{ bs }}"}, 5, map[string]any{"bs": 2})[0] != 2 {
-		t.Skip("known gap: serial entries are not templated with the play vars (engine/runner serialBatches)")
-	}
-	vars := map[string]any{"bs": 2, "pct": "40%"}
 	cases := []struct {
 		serial []any
+		vars   map[string]any
+		extra  map[string]any
 		want   []int
 	}{
-		{[]any{"{{ bs }}"}, []int{2, 2, 1}},
-		{[]any{1, "{{ pct }}"}, []int{1, 2, 2}},
+		{[]any{"{{ bs }}"}, map[string]any{"bs": 2}, nil, []int{2, 2, 1}},
+		{[]any{"{{ bs }}"}, map[string]any{"bs": 2}, map[string]any{"bs": "3"}, []int{3, 2}},
+		{[]any{1, "{{ pct }}"}, map[string]any{"pct": "40%"}, nil, []int{1, 2, 2}},
+		{[]any{"{{ lst }}"}, map[string]any{"lst": []any{1, "40%"}}, nil, []int{1, 2, 2}},
 	}
 	for _, c := range cases {
-		got := serialBatches(c.serial, 5, vars)
+		r := &Runner{tpl: template.New(template.Options{}), opt: Options{ExtraVars: c.extra}}
+		play := &playbook.Play{Serial: c.serial}
+		play.Vars = c.vars
+		got := serialBatches(r.renderSerial(play), 5, nil)
 		if !slices.Equal(got, c.want) {
-			t.Errorf("serialBatches(%#v, 5, %v) = %v, Ansible gives %v", c.serial, vars, got, c.want)
+			t.Errorf("serial %#v with vars %v, extra vars %v: batches %v, Ansible gives %v", c.serial, c.vars, c.extra, got, c.want)
 		}
 	}
 }

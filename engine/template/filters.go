@@ -42,39 +42,6 @@ func canonicalName(name string) string {
 	return name
 }
 
-func (e *evaluator) evalFilter(n *filterExpr, base *any) (any, bool) {
-	var v any
-	if base != nil {
-		v = *base
-	} else {
-		v = e.eval(n.base)
-	}
-	name := canonicalName(n.name)
-	f, ok := filters[name]
-	if !ok {
-		panic(syntaxErr("Could not load \"%s\": '%s'", n.name, n.name))
-	}
-	args, kw := e.evalArgs(&n.callArgs)
-	if !lenientFilters[name] {
-		if u, ok := v.(*Undefined); ok {
-			throwUndef(u)
-		}
-	}
-	return f(e, v, args, kw), nativeTextFilters[name]
-}
-
-// callFilter applies a filter by name (used by map()).
-func (e *evaluator) callFilter(name string, v any, args []any, kw map[string]any) any {
-	f, ok := filters[canonicalName(name)]
-	if !ok {
-		panic(syntaxErr("Could not load \"%s\": '%s'", name, name))
-	}
-	if !lenientFilters[canonicalName(name)] {
-		checkUndef(v)
-	}
-	return f(e, v, args, kw)
-}
-
 func filterErr(format string, a ...any) {
 	panic(&TemplateError{Msg: strings.TrimSpace(sprintf(format, a...))})
 }

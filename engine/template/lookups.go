@@ -310,7 +310,7 @@ func (e *evaluator) runLookup(name string, terms []any, kw map[string]any) []any
 				out = append(out, src)
 				continue
 			}
-			text, _, err := e.t.renderText(src, vars, false, e.depth+1)
+			text, _, err := e.t.renderText(src, vars, false, convert, e.depth+1)
 			if err != nil {
 				panic(err)
 			}
@@ -331,9 +331,7 @@ func (e *evaluator) runLookup(name string, terms []any, kw map[string]any) []any
 			n := strArg(t)
 			v, ok := e.vars[n]
 			if !ok {
-				for i := len(e.scopes) - 1; i >= 0 && !ok; i-- {
-					v, ok = e.scopes[i][n]
-				}
+				v, ok = e.ctx.Get(n)
 			}
 			if !ok {
 				if hv, isMap := norm(e.vars["hostvars"]).(map[string]any); isMap {

@@ -6,25 +6,23 @@ import (
 	"unicode/utf8"
 )
 
-// getMethod returns the bound Python method name of obj, or nil.
-func getMethod(e *evaluator, obj any, name string) *Callable {
-	var fn func(args []any, kw map[string]any) any
+// getMethod returns the bound Python method name of obj, or nil. The
+// methods are registered in gonja's method sets (registry.go).
+func getMethod(_ *evaluator, obj any, name string) *Callable {
+	methods := environment().Methods
 	switch o := obj.(type) {
 	case string:
-		fn = strMethod(e, o, name)
+		return boundMethod(methods.Str, o, name, "str")
 	case map[string]any:
-		fn = dictMethod(o, name)
+		return boundMethod(methods.Dict, o, name, "dict")
 	case []any:
-		fn = seqMethod(o, name)
+		return boundMethod(methods.List, o, name, "list")
 	case Tuple:
 		if name == "index" || name == "count" {
-			fn = seqMethod(o, name)
+			return boundMethod(methods.List, []any(o), name, "tuple")
 		}
 	}
-	if fn == nil {
-		return nil
-	}
-	return &Callable{Name: name + " of " + typeName(obj) + " object", Fn: fn}
+	return nil
 }
 
 func argN(args []any, kw map[string]any, i int, name string, def any) any {

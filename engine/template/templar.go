@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/nikolalohinski/gonja/v2/nodes"
 )
 
 // Options configures a Templar.
@@ -21,7 +23,7 @@ type Options struct {
 type Templar struct {
 	opts  Options
 	mu    sync.Mutex
-	cache map[cacheKey][]node
+	cache map[cacheKey]*nodes.Template
 }
 
 type cacheKey struct {
@@ -33,7 +35,7 @@ const maxCache = 4096
 
 // New returns a Templar.
 func New(opts Options) *Templar {
-	return &Templar{opts: opts, cache: map[cacheKey][]node{}}
+	return &Templar{opts: opts, cache: map[cacheKey]*nodes.Template{}}
 }
 
 func (t *Templar) warn(msg string) {
@@ -49,30 +51,30 @@ func IsTemplate(s string) bool {
 
 var singleVarRe = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}\n?$`)
 
-// parse returns the parsed template, cached.
-func (t *Templar) parse(src string, escape bool) ([]node, error) {
+// parse returns gonja's parse of the template, cached per source.
+func (t *Templar) parse(src string, escape bool) (*nodes.Template, error) {
 	key := cacheKey{src, escape}
 	t.mu.Lock()
-	nodes, ok := t.cache[key]
+	tpl, ok := t.cache[key]
 	t.mu.Unlock()
 	if ok {
-		return nodes, nil
+		return tpl, nil
 	}
-	toks, err := lex(src, escape)
+	prepared, err := prepareSource(src, escape)
 	if err != nil {
 		return nil, err
 	}
-	nodes, err = parseTemplate(toks)
+	tpl, err = parseGonja(prepared)
 	if err != nil {
 		return nil, err
 	}
 	t.mu.Lock()
 	if len(t.cache) >= maxCache {
-		t.cache = map[cacheKey][]node{}
+		t.cache = map[cacheKey]*nodes.Template{}
 	}
-	t.cache[key] = nodes
+	t.cache[key] = tpl
 	t.mu.Unlock()
-	return nodes, nil
+	return tpl, nil
 }
 
 // wrapErr turns internal errors into the messages Ansible prints.
@@ -91,19 +93,25 @@ func wrapErr(err error, src string) error {
 
 // renderText renders a template to text. It reports whether the output is a
 // single NativeJinjaText node (which Ansible never literal_evals).
-func (t *Templar) renderText(src string, vars map[string]any, escape bool, depth int) (out string, native bool, err error) {
+//
+// evalConcat selects Ansible's ansible_eval_concat for the text Jinja2
+// joins internally (macro and caller bodies, block sets, filter blocks):
+// text that looks like a list, dict or bool becomes that value. It is on
+// for convert_data=True renders (Render) and off otherwise (RenderString).
+func (t *Templar) renderText(src string, vars map[string]any, escape, evalConcat bool, depth int) (out string, native bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = wrapErr(recoverErr(r), src)
 		}
 	}()
-	nodes, err := t.parse(src, escape)
+	tpl, err := t.parse(src, escape)
 	if err != nil {
 		return "", false, wrapErr(err, src)
 	}
-	e := &evaluator{t: t, vars: vars, depth: depth}
+	e := newEvaluator(t, vars, depth)
+	e.evalConcat = evalConcat
 	r := &renderer{e: e}
-	r.render(nodes)
+	r.render(tpl.Nodes)
 	return r.b.String(), r.parts == 1 && r.native, nil
 }
 
@@ -157,7 +165,7 @@ func (t *Templar) renderAny(s string, vars map[string]any, depth int) (res any, 
 			}
 		}
 	}
-	out, native, err := t.renderText(s, vars, true, depth)
+	out, native, err := t.renderText(s, vars, true, true, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +193,7 @@ func (t *Templar) renderString(s string, vars map[string]any, escape bool, depth
 	if !IsTemplate(s) {
 		return s, nil
 	}
-	out, _, err := t.renderText(s, vars, escape, depth)
+	out, _, err := t.renderText(s, vars, escape, false, depth)
 	if err != nil {
 		return "", err
 	}
@@ -245,19 +253,20 @@ func (t *Templar) Eval(expression string, vars map[string]any) (res any, err err
 		}
 	}()
 	src := "{{ " + expression + " }}"
-	nodes, err := t.parse(src, true)
+	tpl, err := t.parse(src, true)
 	if err != nil {
 		return nil, wrapErr(err, src)
 	}
-	if len(nodes) != 1 {
+	if len(tpl.Nodes) != 1 {
 		return nil, &TemplateError{Msg: "template error while templating string: not a single expression. String: " + src, syntax: true}
 	}
-	out, ok := nodes[0].(*outputNode)
+	out, ok := tpl.Nodes[0].(*nodes.Output)
 	if !ok {
 		return nil, &TemplateError{Msg: "template error while templating string: not a single expression. String: " + src, syntax: true}
 	}
-	e := &evaluator{t: t, vars: vars}
-	v := e.eval(out.x)
+	e := newEvaluator(t, vars, 0)
+	e.evalConcat = true
+	v, _ := e.evalOutput(out)
 	if u, ok := v.(*Undefined); ok {
 		throwUndef(u)
 	}

@@ -20,34 +20,6 @@ var lenientTests = map[string]bool{
 	"float": true, "boolean": true, "mapping": true, "sameas": true, "callable": true, "false": true, "true": true,
 }
 
-func (e *evaluator) evalTest(n *testExpr) any {
-	v := e.eval(n.base)
-	args, kw := e.evalArgs(&n.callArgs)
-	r := e.callTestNamed(n.name, v, args, kw)
-	if n.negate {
-		return !r
-	}
-	return r
-}
-
-func (e *evaluator) callTestNamed(name string, v any, args []any, kw map[string]any) bool {
-	cn := canonicalName(name)
-	f, ok := tests[cn]
-	if !ok {
-		panic(syntaxErr("Could not load \"%s\": '%s'", name, name))
-	}
-	if !lenientTests[cn] {
-		if u, ok := v.(*Undefined); ok {
-			throwUndef(u)
-		}
-	}
-	return f(e, v, args, kw)
-}
-
-func (e *evaluator) callTest(name string, v any, args []any, kw map[string]any) bool {
-	return e.callTestNamed(name, v, args, kw)
-}
-
 func resultDict(name string, v any) map[string]any {
 	m, ok := v.(map[string]any)
 	if !ok {

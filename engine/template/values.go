@@ -434,6 +434,9 @@ func pyStr(v any) string {
 	case string:
 		return x
 	case *Undefined:
+		if x.silent {
+			return ""
+		}
 		throwUndef(x)
 	}
 	return pyRepr(v)
@@ -495,6 +498,10 @@ func writeRepr(b *strings.Builder, v any) {
 		}
 		b.WriteByte('}')
 	case *Undefined:
+		if x.silent {
+			b.WriteString("Undefined")
+			return
+		}
 		throwUndef(x)
 	case *Callable:
 		b.WriteString("<built-in method " + x.Name + ">")
