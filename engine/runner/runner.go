@@ -48,6 +48,20 @@ type Runner struct {
 	pb          *playbook.Playbook
 	tmp         string
 	ids         map[any]int
+	// registered names per host: their values are unsafe (never templated
+	// again), as Ansible's registered results
+	registered map[string]map[string]bool
+}
+
+// markRegistered records a registered variable of host (r.mu held).
+func (r *Runner) markRegistered(host, name string) {
+	if r.registered == nil {
+		r.registered = map[string]map[string]bool{}
+	}
+	if r.registered[host] == nil {
+		r.registered[host] = map[string]bool{}
+	}
+	r.registered[host][name] = true
 }
 
 // objectID numbers plays and tasks for callbacks that show ids.

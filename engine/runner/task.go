@@ -301,6 +301,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 						r.nonPersist[h] = map[string]any{}
 					}
 					r.nonPersist[h][t.Register] = reg
+					r.markRegistered(h, t.Register)
 				}
 				r.mu.Unlock()
 			}
@@ -569,6 +570,7 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 			r.nonPersist[host] = map[string]any{}
 		}
 		r.nonPersist[host][t.Register] = registered(res)
+		r.markRegistered(host, t.Register)
 		r.mu.Unlock()
 	}
 	return hr
@@ -890,6 +892,7 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 			cv = make(map[string]any, len(vars)+1)
 			merge(cv, vars)
 			cv[t.Register] = registered(res)
+			markUnsafe(cv, t.Register)
 		}
 		if !truthy(res["skipped"]) {
 			if len(t.ChangedWhen) > 0 {
@@ -915,6 +918,7 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 		if total > 1 {
 			if t.Register != "" {
 				cv[t.Register] = registered(res)
+				markUnsafe(cv, t.Register)
 			}
 			ok, err := r.tpl.Conditional(t.Until, cv)
 			if err != nil {
@@ -1373,4 +1377,11 @@ func errResult(msg string) map[string]any {
 func isErrResult(res map[string]any) bool {
 	_, ok := res[errKey]
 	return ok
+}
+
+// markUnsafe marks a variable of vars as unsafe (not templated again).
+func markUnsafe(vars map[string]any, name string) {
+	if u, ok := vars[template.UnsafeVarsKey].(map[string]bool); ok {
+		u[name] = true
+	}
 }

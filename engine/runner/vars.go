@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"github.com/goplay/goplay/engine/template"
 	"path/filepath"
 	"strings"
 
@@ -94,6 +95,18 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	}
 	merge(v, r.opt.ExtraVars)
 	pr.magicVars(v, host, t, roles)
+	// registered results and gathered facts are unsafe: the templater
+	// does not template their values again
+	unsafe := map[string]bool{}
+	r.mu.Lock()
+	for k := range r.registered[host] {
+		unsafe[k] = true
+	}
+	for k := range r.facts[host] {
+		unsafe[k] = true
+	}
+	r.mu.Unlock()
+	v[template.UnsafeVarsKey] = unsafe
 	return v
 }
 

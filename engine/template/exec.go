@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"github.com/goplay/goplay/engine/pyfmt"
 	"strings"
 
 	controlStructures "github.com/nikolalohinski/gonja/v2/builtins/control_structures"
@@ -31,6 +32,7 @@ type evaluator struct {
 	depth                       int
 	evalConcat                  bool // see Templar.renderText
 	steps                       int
+	locals                      map[string]bool // names set by the template itself
 }
 
 const maxSteps = 2_000_000
@@ -49,7 +51,81 @@ func (e *evaluator) tick() {
 
 func (e *evaluator) push() { e.ctx = e.ctx.Inherit() }
 
+// UnsafeVarsKey names the variable (a map[string]bool) listing variables
+// whose values must not be templated again: registered results and facts
+// (Ansible marks them unsafe).
+const UnsafeVarsKey = "__goplay_unsafe"
+
+// noLazy lists variables never templated on access.
+var noLazy = map[string]bool{"hostvars": true, "groups": true, "group_names": true, "vars": true,
+	"ansible_facts": true, "omit": true, UnsafeVarsKey: true, "ansible_search_path": true}
+
+func isUnsafe(vars map[string]any, name string) bool {
+	u, _ := vars[UnsafeVarsKey].(map[string]bool)
+	return u[name]
+}
+
+// hasTemplate reports whether v (a string, or lists and dicts of them)
+// holds template text.
+func hasTemplate(v any, depth int) bool {
+	if depth > 20 {
+		return false
+	}
+	switch x := v.(type) {
+	case string:
+		return IsTemplate(x)
+	case []any:
+		for _, it := range x {
+			if hasTemplate(it, depth+1) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, it := range x {
+			if hasTemplate(it, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lazy templates a variable's value, as Ansible does on each access.
+func (e *evaluator) lazy(name string, v any) any {
+	if e.depth > 40 {
+		panic(&TemplateError{Msg: "recursive loop detected in template string: " + pyStr(v)})
+	}
+	switch x := v.(type) {
+	case string:
+		r, err := e.t.renderAny(x, e.vars, e.depth+1)
+		if err != nil {
+			panic(err)
+		}
+		return r
+	case []any:
+		out := make([]any, len(x))
+		for i, it := range x {
+			out[i] = e.lazy(name, it)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, it := range x {
+			out[k] = e.lazy(name, it)
+		}
+		if order := pyfmt.KeyOrder(x); len(order) > 0 {
+			pyfmt.SetOrder(out, order)
+		}
+		return out
+	}
+	return v
+}
+
 func (e *evaluator) setVar(name string, v any) {
+	if e.locals == nil {
+		e.locals = map[string]bool{}
+	}
+	e.locals[name] = true
 	if e.ctx == e.root {
 		e.ctx = e.root.Inherit()
 	}
@@ -58,6 +134,11 @@ func (e *evaluator) setVar(name string, v any) {
 
 func (e *evaluator) lookupName(name string) any {
 	if v, ok := e.ctx.Get(name); ok {
+		if !e.locals[name] && !noLazy[name] && !isUnsafe(e.vars, name) && hasTemplate(v, 0) {
+			// AnsibleJ2Vars: a variable's value is itself templated when
+			// it is used ("a: '{{ b }}'"), with the same variables.
+			return norm(e.lazy(name, v))
+		}
 		return norm(v)
 	}
 	if gonjaGlobals.Has(name) {

@@ -149,11 +149,35 @@ func (e *evaluator) searchPaths(term, subdir string) []string {
 	if filepath.IsAbs(term) {
 		return []string{term}
 	}
+	// DataLoader.path_dwim_relative_stack over ansible_search_path (the
+	// task's roles and file directory), then the playbook's directory.
+	var stack []string
+	if sp, ok := e.vars["ansible_search_path"].([]any); ok {
+		for _, p := range sp {
+			if s, ok := p.(string); ok && s != "" {
+				stack = append(stack, s)
+			}
+		}
+	}
 	base := e.t.opts.BaseDir
+	if pd, ok := e.vars["playbook_dir"].(string); ok && pd != "" {
+		base = pd
+	}
 	if base == "" {
 		base = "."
 	}
-	return []string{filepath.Join(base, subdir, term), filepath.Join(base, term)}
+	first := strings.SplitN(term, "/", 2)[0]
+	var out []string
+	for _, p := range stack {
+		if first != subdir {
+			out = append(out, filepath.Join(p, subdir, term))
+		}
+		out = append(out, filepath.Join(p, term))
+	}
+	if first != subdir {
+		out = append(out, filepath.Join(base, subdir, term))
+	}
+	return append(out, filepath.Join(base, term))
 }
 
 func (e *evaluator) findFile(term, subdir string) (string, bool) {
