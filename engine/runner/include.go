@@ -141,6 +141,12 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 			wrapper.Vars = vars
 			rb := playbook.RoleBlock(role, wrapper, pr.play)
 			wrapper.Block = []*playbook.Task{rb}
+			if modules.ToString(g.args["public"]) == "true" || g.args["public"] == true {
+				// public: the role's defaults and vars reach the rest of the play
+				pr.mu.Lock()
+				pr.publicRoles = append(pr.publicRoles, role)
+				pr.mu.Unlock()
+			}
 			pr.handlers = append(pr.handlers, flat(role.Handlers)...)
 			runs = append(runs, run{wrapper, g.hosts})
 		}

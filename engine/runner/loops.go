@@ -118,8 +118,18 @@ func lookupItems(with string, v any, pr *playRun, vars map[string]any) ([]any, e
 			if !ok {
 				continue
 			}
+			// the lookup pops the subelement key from (a copy of) the parent
+			parent := make(map[string]any, len(m))
+			var order []string
+			for _, k := range pyfmt.KeyOrder(m) {
+				if k != key {
+					parent[k] = m[k]
+					order = append(order, k)
+				}
+			}
+			pyfmt.SetOrder(parent, order)
 			for _, sub := range list(m[key]) {
-				out = append(out, []any{m, sub})
+				out = append(out, []any{parent, sub})
 			}
 		}
 		return out, nil

@@ -47,6 +47,8 @@ type playRun struct {
 	// the roles (path and parameters) run in it.
 	inRoles  bool
 	rolesRan map[string]bool
+	// publicRoles are include_role roles with public: true
+	publicRoles []*playbook.Role
 }
 
 func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all []string) batchResult {

@@ -177,6 +177,12 @@ func containsStr(list []string, s string) bool {
 // left raw when that fails; roles prefix "role : ".
 func (pr *playRun) taskName(t *playbook.Task, host string) string {
 	name := t.DisplayName()
+	if !t.HasName && t.Module == "include_role" {
+		// IncludeRole.get_name: "include_role : <role>"
+		if rn, ok := t.Args["name"].(string); ok {
+			name = t.Action + " : " + rn
+		}
+	}
 	if t.HasName {
 		if strings.Contains(name, "{{") || strings.Contains(name, "{%") {
 			v := pr.taskVars(host, t)
@@ -438,8 +444,22 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 	vars := pr.taskVars(host, t)
 	hr := &hostResult{host: host, vars: vars}
 	delegate, dAddr, dErr := pr.delegate(t, host, vars)
+	perItemDelegate := false
+	if dErr != nil && t.HasLoop {
+		// delegate_to: "{{ item }}": resolved for each item
+		perItemDelegate, dErr = true, nil
+	}
 	if dErr == nil {
 		pr.connMagicVars(vars, t, host, delegate)
+	}
+	if delegate != "" {
+		// VariableManager._get_delegated_vars: the delegate's variables
+		dv := map[string]any{}
+		for k, v := range pr.delegateVars(delegate) {
+			dv[k] = v
+		}
+		dv["inventory_hostname"] = delegate
+		vars["ansible_delegated_vars"] = map[string]any{delegate: dv}
 	}
 	mkOut := func(res map[string]any, loop bool) *output.Result {
 		o := &output.Result{Host: host, Action: t.Action, Data: res, Loop: loop, TaskName: name}
@@ -453,7 +473,11 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 	if dErr != nil {
 		res = errResult(dErr.Error())
 	} else if t.HasLoop {
-		res = pr.runLoop(t, host, vars, delegate, mkOut, bypass)
+		if perItemDelegate {
+			res = pr.runLoopDelegated(t, host, vars, mkOut, bypass)
+		} else {
+			res = pr.runLoop(t, host, vars, delegate, mkOut, bypass)
+		}
 	} else {
 		res = pr.execute(t, host, vars, delegate, mkOut, nil)
 	}
@@ -694,7 +718,17 @@ type loopError struct{ msg string }
 func (e *loopError) Error() string { return e.msg }
 
 // runLoop runs the task once per item and aggregates the results.
+// runLoopDelegated is runLoop for a delegate_to that names loop
+// variables: each item is delegated on its own.
+func (pr *playRun) runLoopDelegated(t *playbook.Task, host string, vars map[string]any, mkOut func(map[string]any, bool) *output.Result, bypass bool) map[string]any {
+	return pr.loop(t, host, vars, "", mkOut, bypass, true)
+}
+
 func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, delegate string, mkOut func(map[string]any, bool) *output.Result, bypass bool) map[string]any {
+	return pr.loop(t, host, vars, delegate, mkOut, bypass, false)
+}
+
+func (pr *playRun) loop(t *playbook.Task, host string, vars map[string]any, delegate string, mkOut func(map[string]any, bool) *output.Result, bypass, perItem bool) map[string]any {
 	r := pr.r
 	items, err := pr.loopItems(t, host, vars)
 	if err != nil {
@@ -758,7 +792,27 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 				lbl = lv
 			}
 		}
-		res := pr.execute(t, host, iv, delegate, mkOut, &itemInfo{label: lbl})
+		itemMkOut := mkOut
+		var res map[string]any
+		if perItem {
+			d, addr, err := pr.delegate(t, host, iv)
+			if err != nil {
+				res = errResult(undefinedMsg(err, t))
+			} else {
+				pr.connMagicVars(iv, t, host, d)
+				itemMkOut = func(m map[string]any, l bool) *output.Result {
+					o := mkOut(m, l)
+					o.Delegate, o.DelegateAddr = "", nil
+					if d != "" && d != host {
+						o.Delegate, o.DelegateAddr = d, addr
+					}
+					return o
+				}
+				res = pr.execute(t, host, iv, d, itemMkOut, &itemInfo{label: lbl})
+			}
+		} else {
+			res = pr.execute(t, host, iv, delegate, mkOut, &itemInfo{label: lbl})
+		}
 		res[loopVar] = item
 		res["ansible_loop_var"] = loopVar
 		if indexVar != "" {
@@ -776,7 +830,7 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 		}
 		delete(res, errKey)
 		if !bypass && !isInclude(t) {
-			o := mkOut(res, false)
+			o := itemMkOut(res, false)
 			switch {
 			case truthy(res["failed"]):
 				r.cb.ItemFailed(o)
@@ -1225,7 +1279,12 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 			out["invocation"] = map[string]any{"module_args": modules.Invocation(m, args)}
 		}
 	}
-	pr.applyEffects(t, host, res, out)
+	factHost := host
+	if delegate != "" && delegate != host && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.DelegateFacts }, false) {
+		// delegate_facts: facts go to the delegated host
+		factHost = delegate
+	}
+	pr.applyEffects(t, factHost, res, out)
 	return out
 }
 

@@ -56,7 +56,7 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	}
 	// Every public role of the play exposes its defaults (and its
 	// dependencies') to the whole play, below the task's own roles'.
-	for _, role := range pr.play.Roles {
+	for _, role := range pr.exposedRoles() {
 		mergeRoleTree(v, role, func(x *playbook.Role) map[string]any { return x.Defaults })
 	}
 	for _, role := range roles {
@@ -74,7 +74,7 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	r.mu.Unlock()
 	merge(v, pr.play.Vars)
 	merge(v, pr.varsFiles[host])
-	for _, role := range pr.play.Roles {
+	for _, role := range pr.exposedRoles() {
 		mergeRoleTree(v, role, func(x *playbook.Role) map[string]any { return x.RoleVars })
 	}
 	for _, role := range roles {
@@ -273,4 +273,15 @@ func mergeRoleTree(v map[string]any, r *playbook.Role, get func(*playbook.Role) 
 		mergeRoleTree(v, d, get)
 	}
 	merge(v, get(r))
+}
+
+// exposedRoles are the roles whose defaults and vars every task of the
+// play sees: the play's roles, then public include_role roles.
+func (pr *playRun) exposedRoles() []*playbook.Role {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if len(pr.publicRoles) == 0 {
+		return pr.play.Roles
+	}
+	return append(append([]*playbook.Role(nil), pr.play.Roles...), pr.publicRoles...)
 }
