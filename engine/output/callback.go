@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/goplay/goplay/engine/pyfmt"
 )
@@ -59,6 +60,7 @@ type Default struct {
 	ShowSkip  bool // display_skipped_hosts
 	ShowOK    bool // display_ok_hosts
 	pending   string
+	mu        sync.Mutex
 }
 
 // NewDefault returns the default callback writing through d.
@@ -81,6 +83,9 @@ func (c *Default) PlaybookStart(file string) {
 
 // PlayStart prints the PLAY banner.
 func (c *Default) PlayStart(name string, check bool) {
+	c.mu.Lock()
+	c.pending = ""
+	c.mu.Unlock()
 	mark := ""
 	if check && c.CheckMark {
 		mark = " [CHECK MODE]"
@@ -109,7 +114,31 @@ func (c *Default) TaskStart(name string, handler bool, check bool) {
 	if check && c.CheckMark {
 		mark = " [CHECK MODE]"
 	}
-	c.D.Banner(fmt.Sprintf("%s [%s]%s", prefix, strings.TrimSpace(name), mark))
+	banner := fmt.Sprintf("%s [%s]%s", prefix, strings.TrimSpace(name), mark)
+	c.mu.Lock()
+	c.pending = ""
+	if !c.ShowSkip || !c.ShowOK {
+		// With ok or skipped results hidden, the banner waits for the
+		// first result that is shown (the default callback's
+		// _last_task_banner).
+		c.pending = banner
+		banner = ""
+	}
+	c.mu.Unlock()
+	if banner != "" {
+		c.D.Banner(banner)
+	}
+}
+
+// flush prints a deferred task banner before the first shown result.
+func (c *Default) flush() {
+	c.mu.Lock()
+	b := c.pending
+	c.pending = ""
+	c.mu.Unlock()
+	if b != "" {
+		c.D.Banner(b)
+	}
 }
 
 // HostLabel is "host", or "host -> delegate" with "(addr)" when the
@@ -265,6 +294,7 @@ func (c *Default) OK(r *Result) {
 		}
 		msg, color = "ok: ["+label+"]", ColorOK
 	}
+	c.flush()
 	c.warnings(res)
 	if r.Loop {
 		if _, ok := res["results"]; ok {
@@ -283,6 +313,7 @@ func (c *Default) Failed(r *Result, ignoreErrors bool) {
 	res := CleanForDisplay(r)
 	label := HostLabel(r)
 	cleanDebug(res, r.Action)
+	c.flush()
 	c.exception(res)
 	c.warnings(res)
 	if _, ok := res["results"]; !(r.Loop && ok) {
@@ -320,6 +351,7 @@ func (c *Default) Skipped(r *Result) {
 	if !c.ShowSkip {
 		return
 	}
+	c.flush()
 	res := CleanForDisplay(r)
 	cleanDebug(res, r.Action)
 	if r.Loop {
@@ -334,6 +366,7 @@ func (c *Default) Skipped(r *Result) {
 
 // Unreachable prints the UNREACHABLE line.
 func (c *Default) Unreachable(r *Result, ignore bool) {
+	c.flush()
 	res := CleanForDisplay(r)
 	c.D.Print("fatal: ["+HostLabel(r)+"]: UNREACHABLE! => "+c.Dump(res, 0), ColorUnreachable)
 	if ignore {
@@ -364,6 +397,7 @@ func (c *Default) ItemOK(r *Result) {
 		}
 		msg, color = "ok", ColorOK
 	}
+	c.flush()
 	msg += ": [" + HostLabel(r) + "] => (item=" + label + ")"
 	cleanDebug(res, r.Action)
 	if c.verbose(res, 0) {
@@ -377,6 +411,7 @@ func (c *Default) ItemFailed(r *Result) {
 	res := CleanForDisplay(r)
 	label := itemLabel(res)
 	cleanDebug(res, r.Action)
+	c.flush()
 	c.exception(res)
 	c.warnings(res)
 	c.D.Print("failed: ["+HostLabel(r)+"] (item="+label+") => "+c.Dump(res, 0), ColorError)
@@ -387,6 +422,7 @@ func (c *Default) ItemSkipped(r *Result) {
 	if !c.ShowSkip {
 		return
 	}
+	c.flush()
 	res := CleanForDisplay(r)
 	cleanDebug(res, r.Action)
 	msg := "skipping: [" + r.Host + "] => (item=" + itemLabel(res) + ") "
@@ -405,6 +441,7 @@ func (c *Default) Retry(r *Result) {
 	if c.verbose(res, 2) {
 		msg += "Result was: " + c.Dump(res, 0)
 	}
+	c.flush()
 	c.D.Print(msg, ColorDebug)
 }
 
@@ -414,11 +451,15 @@ func (c *Default) Included(file string, hosts []string, label any) {
 	if label != nil {
 		msg += " => (item=" + pyfmt.Str(label) + ")"
 	}
+	c.flush()
 	c.D.Print(msg, ColorSkip)
 }
 
 // Recap prints PLAY RECAP.
 func (c *Default) Recap(stats map[string]*Stats, check bool) {
+	c.mu.Lock()
+	c.pending = ""
+	c.mu.Unlock()
 	c.D.Banner("PLAY RECAP")
 	hosts := make([]string, 0, len(stats))
 	for h := range stats {

@@ -26,6 +26,7 @@ func (c *Default) Diff(r *Result) {
 	}
 	text := FormatDiff(r.Data["diff"], c.D.Color)
 	if text != "" {
+		c.flush()
 		c.D.Print(text, "")
 	}
 }

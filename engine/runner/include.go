@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"github.com/goplay/goplay/engine/pyfmt"
+	"strings"
 
 	"github.com/goplay/goplay/engine/output"
 	"github.com/goplay/goplay/engine/playbook"
@@ -113,6 +114,19 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 			b := &playbook.Task{IsBlock: true, Parent: t.Parent, Role: t.Role, Play: pr.play, Pos: t.Pos}
 			b.Attrs = t.Attrs
 			b.When = nil
+			// tags on a dynamic include select the include only; the
+			// included tasks get the tags of `apply:`
+			b.Tags = nil
+			if ap, ok := g.args["apply"].(map[string]any); ok {
+				switch tg := ap["tags"].(type) {
+				case string:
+					b.Tags = strings.Split(tg, ",")
+				case []any:
+					for _, x := range tg {
+						b.Tags = append(b.Tags, modules.ToString(x))
+					}
+				}
+			}
 			b.Vars = vars
 			tasks, err := playbook.LoadTasksFile(path, pr.play, t.Role, b, opts)
 			if err != nil {

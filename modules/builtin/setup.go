@@ -60,7 +60,10 @@ func (s *Setup) Run(ctx context.Context, req *modules.Request) (*modules.Result,
 	for _, g := range s.GatherSubset {
 		subset = append(subset, g)
 	}
+	facts["gather_subset"] = subset
+	facts["module_setup"] = true
 	if len(s.Filter) > 0 {
+		// the filter applies to every returned fact, these two included
 		for k := range facts {
 			keep := false
 			for _, pat := range s.Filter {
@@ -74,8 +77,6 @@ func (s *Setup) Run(ctx context.Context, req *modules.Request) (*modules.Result,
 			}
 		}
 	}
-	facts["gather_subset"] = subset
-	facts["module_setup"] = true
 	return &modules.Result{
 		Data:    map[string]any{"ansible_facts": facts},
 		Effects: []modules.Effect{modules.SetFacts{Facts: facts}},
