@@ -156,13 +156,10 @@ func TestCustomBuild(t *testing.T) {
 	if rc != 2 || !strings.Contains(out, `"msg": "`+badMsg+`"`) {
 		t.Errorf("bad arguments: rc %d\n%s\n%s", rc, out, errs)
 	}
-	// … and --syntax-check finds them, at the task's line, once the engine
-	// validates arguments at load time (modules.Validator).
+	// … and --syntax-check finds them before anything runs, at the task's
+	// line (modules.Validator), with the parse-error exit code.
 	out, errs, rc = run("--syntax-check", "bad.yml")
-	switch {
-	case rc == 0:
-		t.Logf("--syntax-check does not validate module arguments yet:\n%s", out)
-	case !strings.Contains(out+errs, badMsg) || !strings.Contains(out+errs, "line 4"):
+	if rc != 4 || !strings.Contains(out+errs, badMsg) || !strings.Contains(out+errs, "line 4") {
 		t.Errorf("--syntax-check: rc %d\n%s\n%s", rc, out, errs)
 	}
 }
