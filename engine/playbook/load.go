@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -456,6 +457,11 @@ func (l *loader) parsePlay(file string, n *yaml.Node) (*Play, error) {
 			}
 			return nil, &Error{Msg: msg, Pos: p.Pos, Parse: true}
 		}
+		if key == "vars" {
+			if err := checkVarNames(file, vn, "Play"); err != nil {
+				return nil, err
+			}
+		}
 		if ok, err := l.setAttr(&p.Attrs, file, key, vn); err != nil {
 			return nil, err
 		} else if ok {
@@ -620,6 +626,11 @@ func (l *loader) parseBlock(ctx *taskCtx, n *yaml.Node) (*Task, error) {
 			}
 			return nil, &Error{Msg: msg, Pos: b.Pos, Parse: true}
 		}
+		if key == "vars" {
+			if err := checkVarNames(ctx.file, vn, "Block"); err != nil {
+				return nil, err
+			}
+		}
 		if ok, err := l.setAttr(&b.Attrs, ctx.file, key, vn); err != nil {
 			return nil, err
 		} else if ok {
@@ -667,6 +678,11 @@ func (l *loader) parseTask(ctx *taskCtx, n *yaml.Node) (*Task, error) {
 		if taskKW[key] {
 			if key == "listen" && !ctx.handler {
 				// listen is a handler keyword; Ansible accepts it silently on tasks
+			}
+			if key == "vars" {
+				if err := checkVarNames(ctx.file, vn, "Task"); err != nil {
+					return nil, err
+				}
 			}
 			if ok, err := l.setAttr(&t.Attrs, ctx.file, key, vn); err != nil {
 				return nil, err
@@ -1078,3 +1094,49 @@ func FindFile(name string, dirs []string) string {
 }
 
 var errNotFound = errors.New("not found")
+
+// checkVarNames is Base._load_vars' check: every name in a vars mapping
+// must be a valid identifier (an unquoted YAML 1.1 "on" is True).
+func checkVarNames(file string, n *yaml.Node, kind string) error {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		name := k.Value
+		if k.Kind == yaml.ScalarNode && k.Style == 0 && yaml11Bool.MatchString(name) {
+			switch strings.ToLower(name) {
+			case "yes", "true", "on":
+				name = "True"
+			default:
+				name = "False"
+			}
+		}
+		if !isIdentifier(name) {
+			return &Error{Msg: fmt.Sprintf("Invalid variable name in vars specified for %s: '%s' is not a valid variable name", kind, name),
+				Pos: NodePos(file, k), Parse: true}
+		}
+	}
+	return nil
+}
+
+var pyKeywords = map[string]bool{"False": true, "None": true, "True": true, "and": true, "as": true, "assert": true,
+	"async": true, "await": true, "break": true, "class": true, "continue": true, "def": true, "del": true, "elif": true,
+	"else": true, "except": true, "finally": true, "for": true, "from": true, "global": true, "if": true, "import": true,
+	"in": true, "is": true, "lambda": true, "nonlocal": true, "not": true, "or": true, "pass": true, "raise": true,
+	"return": true, "try": true, "while": true, "with": true, "yield": true}
+
+// isIdentifier is ansible.utils.vars.isidentifier: a Python identifier
+// that is not a keyword (True, False and None included).
+func isIdentifier(s string) bool {
+	if s == "" || pyKeywords[s] {
+		return false
+	}
+	for i, r := range s {
+		if r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r)) {
+			continue
+		}
+		return false
+	}
+	return true
+}

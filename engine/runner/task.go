@@ -736,6 +736,11 @@ func (pr *playRun) loop(t *playbook.Task, host string, vars map[string]any, dele
 		if errors.As(err, &le) {
 			return errResult(le.msg)
 		}
+		// an undefined loop variable: Ansible's bare message, no position
+		var ue *template.UndefinedError
+		if errors.As(err, &ue) {
+			return errResult(ue.Error() + ". " + ue.Error())
+		}
 		return errResult(undefinedMsg(err, t))
 	}
 	if len(items) == 0 {

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"github.com/goplay/goplay/engine/pyfmt"
 	"strings"
@@ -99,6 +100,11 @@ func (e *evaluator) lazy(name string, v any) any {
 	case string:
 		r, err := e.t.renderAny(x, e.vars, e.depth+1)
 		if err != nil {
+			// Ansible names the variable's template before the reason
+			var ue *UndefinedError
+			if errors.As(err, &ue) {
+				panic(&UndefinedError{Msg: x + ": " + ue.Msg + ". " + ue.Msg})
+			}
 			panic(err)
 		}
 		return r

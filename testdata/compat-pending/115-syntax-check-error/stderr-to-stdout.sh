@@ -1,2 +1,0 @@
-# run the program with stderr merged into stdout, so that the error message is compared too
-"$@" 2>&1
