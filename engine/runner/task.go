@@ -876,7 +876,32 @@ func undefinedMsg(err error, t *playbook.Task) string {
 		m := ue.Error()
 		return errorWithContext(fmt.Sprintf("The task includes an option with an undefined variable. The error was: %s. %s", m, m), t.Pos)
 	}
+	if m, ok := templateSyntaxMsg(err); ok {
+		// AnsibleError with orig_exc: the Jinja message repeated, no
+		// position
+		return m
+	}
 	return errorWithContext(fmt.Sprintf("%v", err), t.Pos)
+}
+
+// templateSyntaxMsg formats a "template error while templating string"
+// as Ansible's AnsibleError does (its message, then ". " and the original
+// exception's).
+func templateSyntaxMsg(err error) (string, bool) {
+	var te *template.TemplateError
+	if !errors.As(err, &te) {
+		return "", false
+	}
+	const prefix = "template error while templating string: "
+	m := te.Error()
+	if !strings.HasPrefix(m, prefix) {
+		return "", false
+	}
+	i := strings.LastIndex(m, ". String: ")
+	if i < 0 {
+		return "", false
+	}
+	return m + ". " + m[len(prefix):i], true
 }
 
 // execute runs the task once (one item) for host.
@@ -1017,7 +1042,16 @@ func condErrorMsg(conds []any, err error, t *playbook.Task) string {
 	}
 	var ce *template.ConditionalError
 	if errors.As(err, &ce) {
-		return errorWithContext(ce.Error(), t.Pos)
+		m := ce.Error()
+		const prefix = "template error while templating string: "
+		if i := strings.Index(m, prefix); i >= 0 {
+			// the Jinja message repeated (AnsibleError's orig_exc)
+			inner := m[i+len(prefix):]
+			if j := strings.LastIndex(inner, ". String: "); j >= 0 {
+				m += ". " + inner[:j]
+			}
+		}
+		return errorWithContext(m, t.Pos)
 	}
 	var ue *template.UndefinedError
 	m := err.Error()
