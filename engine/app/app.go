@@ -183,6 +183,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 		dc.ShowSkip = cfg.DisplaySkippedHosts
 		dc.ShowOK = cfg.DisplayOkHosts
 		dc.CheckMark = cfg.CheckModeMarkers
+		dc.Check = o.Check
 		cb = dc
 	}
 	ropt := runner.Options{
@@ -206,6 +207,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	if v := os.Getenv("GOPLAY_AEF_UNREACHABLE_ABORTS"); v == "1" || v == "true" || v == "yes" {
 		ropt.AEFUnreachableAborts = true
 	}
+	ropt.DisplayArgs = cfg.DisplayArgsToStdout
 	ropt.SSHArgs = cfg.SSHArgs
 	ropt.SSHCommonArgs = firstNonEmpty(o.SSHCommonArgs, cfg.SSHCommonArgs)
 	ropt.SSHExtraArgs = firstNonEmpty(o.SSHExtraArgs, cfg.SSHExtraArgs)

@@ -61,6 +61,16 @@ type Default struct {
 	ShowOK    bool // display_ok_hosts
 	pending   string
 	mu        sync.Mutex
+	// Check is -C (the DRY RUN banners with check_mode_markers).
+	Check bool
+	args  string
+}
+
+// ArgsBanner is implemented by callbacks that show task arguments in the
+// task banner (display_args_to_stdout); the runner calls SetTaskArgs just
+// before TaskStart.
+type ArgsBanner interface {
+	SetTaskArgs(args string)
 }
 
 // NewDefault returns the default callback writing through d.
@@ -79,6 +89,17 @@ func (c *Default) PlaybookStart(file string) {
 		}
 		c.D.Banner("PLAYBOOK: " + base)
 	}
+	if c.Check && c.CheckMark {
+		c.D.Banner("DRY RUN")
+	}
+}
+
+// SetTaskArgs gives the next task banner its arguments
+// (display_args_to_stdout): " k=v, k2=v2".
+func (c *Default) SetTaskArgs(args string) {
+	c.mu.Lock()
+	c.args = args
+	c.mu.Unlock()
 }
 
 // PlayStart prints the PLAY banner.
@@ -114,7 +135,11 @@ func (c *Default) TaskStart(name string, handler bool, check bool) {
 	if check && c.CheckMark {
 		mark = " [CHECK MODE]"
 	}
-	banner := fmt.Sprintf("%s [%s]%s", prefix, strings.TrimSpace(name), mark)
+	c.mu.Lock()
+	args := c.args
+	c.args = ""
+	c.mu.Unlock()
+	banner := fmt.Sprintf("%s [%s%s]%s", prefix, strings.TrimSpace(name), args, mark)
 	c.mu.Lock()
 	c.pending = ""
 	if !c.ShowSkip || !c.ShowOK {

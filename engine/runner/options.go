@@ -40,6 +40,8 @@ type Options struct {
 	SSHArgs, SSHCommonArgs, SSHExtraArgs string
 	// Gathering is implicit, explicit or smart (ansible.cfg gathering).
 	Gathering string
+	// DisplayArgs is display_args_to_stdout.
+	DisplayArgs bool
 	// AnyErrorsFatal is the configured default.
 	AnyErrorsFatal bool
 	// AEFUnreachableAborts is goplay's opt-in improvement

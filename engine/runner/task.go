@@ -224,6 +224,9 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	}
 	pr.invalidateHostvars()
 	name := pr.taskName(t, hosts[0])
+	if ab, ok := r.cb.(output.ArgsBanner); ok && r.opt.DisplayArgs && !noLog(t, pr.play, r, nil) {
+		ab.SetTaskArgs(bannerArgs(t))
+	}
 	r.cb.TaskStart(name, t.Handler, r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true))
 	r.taskPos(t)
 
@@ -1482,4 +1485,23 @@ func markUnsafe(vars map[string]any, name string) {
 	if u, ok := vars[template.UnsafeVarsKey].(map[string]bool); ok {
 		u[name] = true
 	}
+}
+
+// bannerArgs is display_args_to_stdout's " k=v, k2=v2" (the task's
+// arguments as written, in order).
+func bannerArgs(t *playbook.Task) string {
+	keys := t.ArgOrder
+	if len(keys) != len(t.Args) {
+		keys = pyfmt.KeyOrder(t.Args)
+	}
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if v, ok := t.Args[k]; ok {
+			parts = append(parts, k+"="+pyfmt.Str(v))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, ", ")
 }
