@@ -61,11 +61,19 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, w := range cfgWarns {
 		d.Warning(w)
 	}
+	if opts.Verbosity > 1 {
+		d.Print(strings.TrimRight(parser.VersionText(cfg), "\n"), "")
+	}
 	if opts.Verbosity > 0 {
 		if cfg.File() != "" {
 			d.Print("Using "+cfg.File()+" as config file", "")
 		} else {
 			d.Print("No config file found; using defaults", "")
+		}
+	}
+	if opts.Verbosity > 1 {
+		for _, cb := range []string{"default", "minimal", "oneline"} {
+			d.Print("Skipping callback '"+cb+"', as we already have a stdout callback.", "")
 		}
 	}
 	return run(opts, parser, cfg, d, stdin)
@@ -248,7 +256,10 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 		}
 		return 0
 	}
-	for _, pb := range pbs {
+	for i, pb := range pbs {
+		if dc, ok := cb.(*output.Default); ok {
+			dc.PlaysLine = fmt.Sprintf("%d plays in %s", len(pb.Plays), o.Playbooks[i])
+		}
 		r := runner.New(inv, tpl, ropt)
 		rc = r.Run(ctx, pb)
 		if r.Interrupted() {

@@ -63,7 +63,10 @@ type Default struct {
 	mu        sync.Mutex
 	// Check is -C (the DRY RUN banners with check_mode_markers).
 	Check bool
-	args  string
+	// PlaysLine is "N plays in FILE", shown at -vv after the PLAYBOOK
+	// banner (the app sets it before each playbook).
+	PlaysLine string
+	args      string
 }
 
 // ArgsBanner is implemented by callbacks that show task arguments in the
@@ -89,8 +92,27 @@ func (c *Default) PlaybookStart(file string) {
 		}
 		c.D.Banner("PLAYBOOK: " + base)
 	}
+	if c.D.Verbosity > 1 && c.PlaysLine != "" {
+		c.D.Print(c.PlaysLine, "")
+	}
 	if c.Check && c.CheckMark {
 		c.D.Banner("DRY RUN")
+	}
+}
+
+// PlayPos implements Positioned (nothing to show for plays).
+func (c *Default) PlayPos(path, id string) {}
+
+// TaskPos prints "task path: FILE:LINE" at -vv, after the task banner.
+func (c *Default) TaskPos(path, id, action string) {
+	if c.D.Verbosity < 2 {
+		return
+	}
+	c.mu.Lock()
+	pending := c.pending != ""
+	c.mu.Unlock()
+	if !pending {
+		c.D.Print("task path: "+path, "")
 	}
 }
 
