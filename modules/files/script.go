@@ -120,13 +120,42 @@ func (s *Script) Run(ctx context.Context, req *modules.Request) (*modules.Result
 	if s.Chdir != "" {
 		cmd = "cd " + shq(s.Chdir) + " && " + cmd
 	}
-	fmt.Fprintf(&sc, "export __x\n/bin/sh -c %s </dev/null\n__rc=$?\nrm -rf -- \"$__d\"\nexit $__rc\n", shq(cmd))
-	if strings.IndexByte(sc.String(), 0) >= 0 {
-		return nil, &modules.ArgError{Msg: "embedded null byte"}
-	}
-	stdout, stderr, rc, err := req.Conn.Exec(ctx, sc.String(), bytes.NewReader(data))
-	if err != nil {
-		return nil, err
+	var stdout, stderr []byte
+	var rc int
+	if _, tty := req.Conn.(modules.TTYConn); tty {
+		// Over ssh Ansible runs the script on a terminal (ssh -tt):
+		// transfer it first, then run it with a tty.
+		fmt.Fprintf(&sc, "printf '%%s\\n' \"$__d\"\n")
+		if strings.IndexByte(sc.String(), 0) >= 0 {
+			return nil, &modules.ArgError{Msg: "embedded null byte"}
+		}
+		out, serr, xrc, err := req.Conn.Exec(ctx, sc.String(), bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		if xrc == 0 {
+			if r, ok := skipped(serr); ok {
+				return r, nil
+			}
+		}
+		dir := strings.TrimSpace(string(out))
+		if xrc != 0 || dir == "" {
+			return modules.Failf("failed to transfer file to %s", base), nil
+		}
+		run := fmt.Sprintf("__d=%s; __x=\"$__d\"/%s; export __x; /bin/sh -c %s; __rc=$?; rm -rf -- \"$__d\"; exit $__rc", shq(dir), shq(base), shq(cmd))
+		stdout, stderr, rc, err = modules.ExecTTY(ctx, req.Conn, run)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		fmt.Fprintf(&sc, "export __x\n/bin/sh -c %s </dev/null\n__rc=$?\nrm -rf -- \"$__d\"\nexit $__rc\n", shq(cmd))
+		if strings.IndexByte(sc.String(), 0) >= 0 {
+			return nil, &modules.ArgError{Msg: "embedded null byte"}
+		}
+		stdout, stderr, rc, err = req.Conn.Exec(ctx, sc.String(), bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
 	}
 	if rc == 0 {
 		if r, ok := skipped(stderr); ok {

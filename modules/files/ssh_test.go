@@ -48,9 +48,16 @@ func sshConn(t *testing.T, become *ssh.Become) (*ssh.Conn, *sshtest.Env) {
 // subset with -short).
 func TestAnsibleCompatSSH(t *testing.T) {
 	conn, _ := sshConn(t, nil)
-	short := map[string]bool{"copy_content": true, "lineinfile": true, "fetch_slurp": true, "script": true}
+	short := map[string]bool{"copy_content": true, "lineinfile": true, "fetch_slurp": true}
 	for _, c := range loadCases(t) {
 		if testing.Short() && !short[c.Name] {
+			continue
+		}
+		if c.Name == "script" {
+			// Over ssh the script runs on a terminal, as Ansible's does
+			// (stderr merged into stdout, CRLF): the local recordings do not
+			// apply. testdata/compat-ssh/28-script compares it with
+			// ansible-playbook over ssh instead.
 			continue
 		}
 		t.Run(c.Name, func(t *testing.T) {
