@@ -165,7 +165,9 @@ func (w *WaitFor) Run(ctx context.Context, req *modules.Request) (*modules.Resul
 		if w.Msg != nil && *w.Msg != "" {
 			msg = *w.Msg
 		}
-		return &modules.Result{Failed: true, Msg: msg, Data: map[string]any{"elapsed": elapsed()}}, nil
+		// a timeout has lasted at least the timeout (the target's loop
+		// counts whole seconds of its clock)
+		return &modules.Result{Failed: true, Msg: msg, Data: map[string]any{"elapsed": max(elapsed(), w.Timeout)}}, nil
 	}
 	hp := fmt.Sprintf("%s:%d", w.Host, port)
 	sleep := max(w.Sleep, 0)
