@@ -99,7 +99,14 @@ func (t *Template) Run(ctx context.Context, req *modules.Request) (*modules.Resu
 	}
 	out, err := req.Render(string(raw), templateVars(*t.Src, found, *t.Dest, fi))
 	if err != nil {
-		return actionFail(renderError(err)), nil
+		// the exception is the original templating error, not an
+		// AnsibleActionFail
+		msg := renderError(err)
+		r := actionFail(msg)
+		if strings.HasPrefix(msg, "Ansible") {
+			r.Data["exception"] = "ansible.errors." + msg + "\n"
+		}
+		return r, nil
 	}
 	if nl != "\n" {
 		out = strings.ReplaceAll(out, "\n", nl)
