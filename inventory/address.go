@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -20,14 +21,15 @@ const (
 )
 
 var (
-	reBracketedHostPort = regexp.MustCompile(`^\[(.+)\]:([0-9]+)$`)
-	reHostPort          = regexp.MustCompile(`^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$`)
-	reIPv4              = regexp.MustCompile(`(?i)^(?:` + ipv4Component + `\.){3}` + ipv4Component + `$`)
-	reIPv6              *regexp.Regexp // see init
-	reAlnumRange        = regexp.MustCompile(`(?i)^\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]`)
+	reBracketedHostPort = lazyRegexp(`^\[(.+)\]:([0-9]+)$`)
+	reHostPort          = lazyRegexp(`^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$`)
+	reIPv4              = lazyRegexp(`(?i)^(?:` + ipv4Component + `\.){3}` + ipv4Component + `$`)
+	reIPv6              = sync.OnceValue(compileIPv6)
+	reAlnumRange        = lazyRegexp(`(?i)^\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]`)
 )
 
-func init() {
+// compileIPv6 builds reIPv6.
+func compileIPv6() *regexp.Regexp {
 	// In the Python pattern '^' binds to the first alternative and '$' to the
 	// last only; re.match anchors every alternative at the start, so all but
 	// the last match a prefix.
@@ -41,7 +43,7 @@ func init() {
 		alts[i] = strings.ReplaceAll(alts[i], "C", ipv6Component)
 	}
 	alts[len(alts)-1] += "$"
-	reIPv6 = regexp.MustCompile(`(?i)^(?:` + strings.Join(alts, "|") + `)`)
+	return regexp.MustCompile(`(?i)^(?:` + strings.Join(alts, "|") + `)`)
 }
 
 func isPyWordRune(r rune) bool {
@@ -60,7 +62,7 @@ func validHostname(s string) bool {
 		var last rune
 		for i := 0; i < len(label); {
 			if label[i] == '[' {
-				m := reAlnumRange.FindString(label[i:])
+				m := reAlnumRange().FindString(label[i:])
 				if m == "" {
 					return false
 				}
@@ -94,15 +96,17 @@ func ParseAddress(address string, allowRanges bool) (host string, port int, err 
 }
 
 func parseAddress(address string, allowRanges bool) (host string, port int, hasPort bool, err error) {
-	if m := reBracketedHostPort.FindStringSubmatch(address); m != nil {
+	if m := reBracketedHostPort().FindStringSubmatch(address); m != nil {
 		address = m[1]
 		port, hasPort = atoiPort(m[2]), true
 	}
-	if m := reHostPort.FindStringSubmatch(address); m != nil {
+	if m := reHostPort().FindStringSubmatch(address); m != nil {
 		address = m[1]
 		port, hasPort = atoiPort(m[2]), true
 	}
-	if !(reIPv4.MatchString(address) || reIPv6.MatchString(address) || validHostname(address)) {
+	// validHostname is checked first: it is cheap, and it spares compiling
+	// the IP address patterns when the address is a host name.
+	if !(validHostname(address) || reIPv4().MatchString(address) || reIPv6().MatchString(address)) {
 		return "", 0, false, fmt.Errorf("Not a valid network hostname: %s", address)
 	}
 	if !allowRanges && strings.Contains(address, "[") {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -188,14 +187,14 @@ func unfrackPath(p, cwd string) string {
 	return filepath.Clean(p)
 }
 
-var reEnvVar = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
+var reEnvVar = lazyRegexp(`\$(\w+|\{[^}]*\})`)
 
 // pyExpandVars is os.path.expandvars: unknown variables are left alone.
 func pyExpandVars(s string) string {
 	if !strings.Contains(s, "$") {
 		return s
 	}
-	return reEnvVar.ReplaceAllStringFunc(s, func(m string) string {
+	return reEnvVar().ReplaceAllStringFunc(s, func(m string) string {
 		name := strings.Trim(m[1:], "{}")
 		if v, ok := os.LookupEnv(name); ok {
 			return v
@@ -205,7 +204,7 @@ func pyExpandVars(s string) string {
 }
 
 // ignored matches the directory entries Ansible skips in a directory source.
-var ignoredEntry = regexp.MustCompile(`^\.|^host_vars$|^group_vars$|^vars_plugins$|` +
+var ignoredEntry = lazyRegexp(`^\.|^host_vars$|^group_vars$|^vars_plugins$|` +
 	`(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$`)
 
 type failure struct{ plugin, msg string }
@@ -222,7 +221,7 @@ func (inv *Inventory) parseSource(source string) (bool, error) {
 			}
 			sort.Strings(names)
 			for _, name := range names {
-				if ignoredEntry.MatchString(name) {
+				if ignoredEntry().MatchString(name) {
 					continue
 				}
 				ok, err := inv.parseSource(filepath.Join(source, name))
@@ -328,7 +327,7 @@ func (inv *Inventory) parseHostList(list string) {
 
 // ---- the InventoryData / Group / Host model ----
 
-var reInvalidGroupChars = regexp.MustCompile(`^[\d\W]|[^\w]`)
+var reInvalidGroupChars = lazyRegexp(`^[\d\W]|[^\w]`)
 
 func (inv *Inventory) addGroup(name string) (*Group, error) {
 	if name == "" {
@@ -337,7 +336,7 @@ func (inv *Inventory) addGroup(name string) (*Group, error) {
 	if g, ok := inv.groups[name]; ok {
 		return g, nil
 	}
-	if reInvalidGroupChars.MatchString(name) {
+	if reInvalidGroupChars().MatchString(name) {
 		inv.warn("Invalid characters were found in group names but not replaced, use -vvvv to see details")
 	}
 	g := &Group{Name: name, inv: inv, vars: map[string]any{}, hostSet: map[string]bool{}, priority: 1}

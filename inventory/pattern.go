@@ -198,7 +198,7 @@ func matchSet(pat, s []rune, sx int) (ok bool, width int, matched bool) {
 	return true, width, in != neg
 }
 
-var reSubscript = regexp.MustCompile(`^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$`)
+var reSubscript = lazyRegexp(`^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$`)
 
 type subscript struct {
 	start, end int
@@ -209,7 +209,7 @@ func splitSubscript(p string) (string, *subscript, []string) {
 	if strings.HasPrefix(p, "~") {
 		return p, nil, nil
 	}
-	m := reSubscript.FindStringSubmatch(p)
+	m := reSubscript().FindStringSubmatch(p)
 	if m == nil {
 		return p, nil, nil
 	}

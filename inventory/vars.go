@@ -304,7 +304,7 @@ func sortedGroups(gs []*Group) []*Group {
 
 func (h *Host) magicVars() map[string]any {
 	short := h.Name
-	if !(reIPv4.MatchString(h.Name) || reIPv6.MatchString(h.Name)) {
+	if !(reIPv4().MatchString(h.Name) || reIPv6().MatchString(h.Name)) {
 		short, _, _ = strings.Cut(h.Name, ".")
 	}
 	names := h.groupNames()

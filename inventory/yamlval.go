@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -15,10 +14,10 @@ import (
 // resolves plain scalars: yes/no/on/off are booleans, 0777 is octal, 1e3 is
 // a string, ~ is null. Timestamps stay strings.
 var (
-	reY11Bool  = regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
-	reY11Int   = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
-	reY11Float = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
-	reY11Null  = regexp.MustCompile(`^(?:~|null|Null|NULL|)$`)
+	reY11Bool  = lazyRegexp(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
+	reY11Int   = lazyRegexp(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
+	reY11Float = lazyRegexp(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
+	reY11Null  = lazyRegexp(`^(?:~|null|Null|NULL|)$`)
 )
 
 // yamlValue converts a node to goplay values. Mapping keys that are not
@@ -165,9 +164,9 @@ func yamlScalar(n *yaml.Node) (any, error) {
 // resolveYAML11 types a plain scalar with PyYAML's implicit resolvers.
 func resolveYAML11(s string) any {
 	switch {
-	case reY11Null.MatchString(s):
+	case reY11Null().MatchString(s):
 		return nil
-	case reY11Bool.MatchString(s):
+	case reY11Bool().MatchString(s):
 		switch s[0] {
 		case 'y', 'Y', 't', 'T':
 			return true
@@ -175,12 +174,12 @@ func resolveYAML11(s string) any {
 			return s == "on" || s == "On" || s == "ON"
 		}
 		return false
-	case reY11Int.MatchString(s):
+	case reY11Int().MatchString(s):
 		if v, ok := y11Int(s); ok {
 			return v
 		}
 		return s
-	case reY11Float.MatchString(s):
+	case reY11Float().MatchString(s):
 		return y11Float(s)
 	}
 	return s

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -127,7 +126,7 @@ type optTuple struct {
 	explicitArg *string
 }
 
-var negativeNumber = regexp.MustCompile(`^-\d+$|^-\d*\.\d+$`)
+var negativeNumber = lazyRegexp(`^-\d+$|^-\d*\.\d+$`)
 
 func isNegativeNumber(s string) bool {
 	// Python's \d is any Unicode decimal digit.
@@ -140,7 +139,7 @@ func isNegativeNumber(s string) bool {
 		}
 		return r
 	}, s)
-	return negativeNumber.MatchString(ascii)
+	return negativeNumber().MatchString(ascii)
 }
 
 func strp(s string) *string { return &s }
@@ -508,10 +507,10 @@ func (a *argAction) formatArgs() string {
 }
 
 var (
-	reOpenSpace  = regexp.MustCompile(`([\[(]) `)
-	reSpaceClose = regexp.MustCompile(` ([\])])`)
-	reEmptyGroup = regexp.MustCompile(`[\[(] *[\])]`)
-	reParenGroup = regexp.MustCompile(`\(([^|]*)\)`)
+	reOpenSpace  = lazyRegexp(`([\[(]) `)
+	reSpaceClose = lazyRegexp(` ([\])])`)
+	reEmptyGroup = lazyRegexp(`[\[(] *[\])]`)
+	reParenGroup = lazyRegexp(`\(([^|]*)\)`)
 )
 
 // actionsUsage is HelpFormatter._format_actions_usage.
@@ -590,10 +589,10 @@ func (p *argParser) actionsUsage(actions []*argAction) string {
 		parts = append(parts[:k], append([]string{inserts[k]}, parts[k:]...)...)
 	}
 	text := strings.Join(parts, " ")
-	text = reOpenSpace.ReplaceAllString(text, "$1")
-	text = reSpaceClose.ReplaceAllString(text, "$1")
-	text = reEmptyGroup.ReplaceAllString(text, "")
-	text = reParenGroup.ReplaceAllString(text, "$1")
+	text = reOpenSpace().ReplaceAllString(text, "$1")
+	text = reSpaceClose().ReplaceAllString(text, "$1")
+	text = reEmptyGroup().ReplaceAllString(text, "")
+	text = reParenGroup().ReplaceAllString(text, "$1")
 	return strings.TrimSpace(text)
 }
 
@@ -734,10 +733,10 @@ func (f *formatter) printUsage(p *argParser) string {
 	return finishHelp(f.formatUsage(p))
 }
 
-var asciiSpaceRun = regexp.MustCompile(`[ \t\n\r\f\v]+`)
+var asciiSpaceRun = lazyRegexp(`[ \t\n\r\f\v]+`)
 
 func collapse(s string) string {
-	return strings.TrimFunc(asciiSpaceRun.ReplaceAllString(s, " "), func(r rune) bool {
+	return strings.TrimFunc(asciiSpaceRun().ReplaceAllString(s, " "), func(r rune) bool {
 		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v'
 	})
 }
@@ -816,10 +815,10 @@ func maxInvocation(actions []*argAction) int {
 	return m
 }
 
-var longBreak = regexp.MustCompile(`\n\n\n+`)
+var longBreak = lazyRegexp(`\n\n\n+`)
 
 func finishHelp(s string) string {
-	s = longBreak.ReplaceAllString(s, "\n\n")
+	s = longBreak().ReplaceAllString(s, "\n\n")
 	return strings.Trim(s, "\n") + "\n"
 }
 

@@ -1104,7 +1104,7 @@ func checkVarNames(file string, n *yaml.Node, kind string) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		name := k.Value
-		if k.Kind == yaml.ScalarNode && k.Style == 0 && yaml11Bool.MatchString(name) {
+		if k.Kind == yaml.ScalarNode && k.Style == 0 && yaml11Bool().MatchString(name) {
 			switch strings.ToLower(name) {
 			case "yes", "true", "on":
 				name = "True"

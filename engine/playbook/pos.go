@@ -3,7 +3,6 @@ package playbook
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 )
 
@@ -87,7 +86,7 @@ func Context(pos Pos) string {
 	if strings.TrimSpace(target) == "" {
 		return msg
 	}
-	if kvErrorRe.MatchString(prev) {
+	if kvErrorRe().MatchString(prev) {
 		epos := strings.Index(strings.TrimRight(prev, " \t\r\n"), "=")
 		msg = fmt.Sprintf(positionDetails, pos.File, pos.Line-1, epos+1)
 		msg += fmt.Sprintf("\nThe offending line appears to be:\n\n%s\n%s\n\n", strings.TrimRight(prev, " \t\r\n"), strings.Repeat(" ", epos)+"^ here")
@@ -128,4 +127,4 @@ func Context(pos Pos) string {
 	return strings.TrimRight(msg, "\n")
 }
 
-var kvErrorRe = regexp.MustCompile(`\w+(\s+)?=(\s+)?[\w/-]+`)
+var kvErrorRe = lazyRegexp(`\w+(\s+)?=(\s+)?[\w/-]+`)

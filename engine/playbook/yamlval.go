@@ -3,7 +3,6 @@ package playbook
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -14,10 +13,10 @@ import (
 
 // YAML 1.1 scalars as PyYAML resolves them (Ansible's loader).
 var (
-	yaml11Bool  = regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
-	yaml11Int   = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
-	yaml11Float = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
-	yaml11Null  = regexp.MustCompile(`^(?:~|null|Null|NULL|)$`)
+	yaml11Bool  = lazyRegexp(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
+	yaml11Int   = lazyRegexp(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
+	yaml11Float = lazyRegexp(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
+	yaml11Null  = lazyRegexp(`^(?:~|null|Null|NULL|)$`)
 )
 
 // NodePos returns the position of a YAML node in file.
@@ -157,16 +156,16 @@ func scalarValue(n *yaml.Node) any {
 		return v
 	}
 	switch {
-	case yaml11Null.MatchString(v):
+	case yaml11Null().MatchString(v):
 		return nil
-	case yaml11Bool.MatchString(v):
+	case yaml11Bool().MatchString(v):
 		b, _ := parseBool11(v)
 		return b
-	case yaml11Int.MatchString(v):
+	case yaml11Int().MatchString(v):
 		if i, ok := parseInt11(v); ok {
 			return i
 		}
-	case yaml11Float.MatchString(v):
+	case yaml11Float().MatchString(v):
 		if f, ok := parseFloat11(v); ok {
 			return f
 		}

@@ -3,7 +3,6 @@ package template
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	controlStructures "github.com/nikolalohinski/gonja/v2/builtins/control_structures"
@@ -87,11 +86,11 @@ func wrapStatement(name string, inner gparser.ControlStructureParser) gparser.Co
 }
 
 var (
-	eofTagRe        = regexp.MustCompile(`^Unexpected EOF(, expected tag| \(expected)`)
-	unknownTagRe    = regexp.MustCompile(`ControlStructure '([^']*)' not found`)
-	delimRe         = regexp.MustCompile(`Unexpected delimiter "(.*)"`)
-	expectedEndRe   = regexp.MustCompile(`^'(\}\}|%\})' expected here`)
-	expectedValueRe = regexp.MustCompile(`^(expected either a number, string, keyword or identifier\.|Expected an expression\.|unexpected EOF, expected a number)`)
+	eofTagRe        = lazyRegexp(`^Unexpected EOF(, expected tag| \(expected)`)
+	unknownTagRe    = lazyRegexp(`ControlStructure '([^']*)' not found`)
+	delimRe         = lazyRegexp(`Unexpected delimiter "(.*)"`)
+	expectedEndRe   = lazyRegexp(`^'(\}\}|%\})' expected here`)
+	expectedValueRe = lazyRegexp(`^(expected either a number, string, keyword or identifier\.|Expected an expression\.|unexpected EOF, expected a number)`)
 )
 
 // mapSyntaxErr turns a gonja parse error into Jinja2's message. inBlock
@@ -108,10 +107,10 @@ func mapSyntaxErr(err error, inBlock string) error {
 		msg, near, haveNear = se.Message, se.Raw, true
 	}
 	switch {
-	case eofTagRe.MatchString(msg) && inBlock != "":
+	case eofTagRe().MatchString(msg) && inBlock != "":
 		return syntaxErr("Unexpected end of template. Jinja was looking for the following tags: %s. The innermost block that needs to be closed is '%s'.", blockTags[inBlock], strings.TrimSpace(inBlock))
-	case unknownTagRe.MatchString(msg):
-		tag := unknownTagRe.FindStringSubmatch(msg)[1]
+	case unknownTagRe().MatchString(msg):
+		tag := unknownTagRe().FindStringSubmatch(msg)[1]
 		if inBlock != "" {
 			return syntaxErr("Encountered unknown tag '%s'. Jinja was looking for the following tags: %s. The innermost block that needs to be closed is '%s'.", tag, blockTags[inBlock], strings.TrimSpace(inBlock))
 		}
@@ -119,16 +118,16 @@ func mapSyntaxErr(err error, inBlock string) error {
 	case strings.HasPrefix(msg, "filter name must be an identifier"):
 		return syntaxErr("expected token 'name', got '%s'", describeRaw(near))
 	}
-	if m := delimRe.FindStringSubmatch(near); m != nil {
+	if m := delimRe().FindStringSubmatch(near); m != nil {
 		return syntaxErr("unexpected '%s'", m[1])
 	}
-	if haveNear && expectedEndRe.MatchString(msg) {
+	if haveNear && expectedEndRe().MatchString(msg) {
 		if near == "" {
 			return syntaxErr("unexpected end of template, expected 'end of print statement'.")
 		}
 		return syntaxErr("expected token 'end of print statement', got '%s'", near)
 	}
-	if expectedValueRe.MatchString(msg) {
+	if expectedValueRe().MatchString(msg) {
 		if near == "" {
 			return syntaxErr("unexpected 'end of template'")
 		}
@@ -163,7 +162,7 @@ func parseGonja(src string) (tpl *nodes.Template, err error) {
 	}
 	if p.Stream().IsError() {
 		tok := p.Current()
-		if m := delimRe.FindStringSubmatch(tok.Val); m != nil {
+		if m := delimRe().FindStringSubmatch(tok.Val); m != nil {
 			return nil, syntaxErr("unexpected '%s'", m[1])
 		}
 		if tok.Val == "" {

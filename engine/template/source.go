@@ -1,7 +1,6 @@
 package template
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -52,9 +51,9 @@ func prepareSource(src string, escape bool) (string, error) {
 			continue
 		}
 		if kind == '%' {
-			if m := rawBeginRe.FindStringSubmatchIndex(src[idx:]); m != nil {
+			if m := rawBeginRe().FindStringSubmatchIndex(src[idx:]); m != nil {
 				bodyStart := idx + m[1]
-				em := rawEndRe.FindStringSubmatchIndex(src[bodyStart:])
+				em := rawEndRe().FindStringSubmatchIndex(src[bodyStart:])
 				if em == nil {
 					b.WriteString(src[idx:])
 					break
@@ -340,6 +339,6 @@ func decodeEscapes(s string) string {
 }
 
 var (
-	rawBeginRe = regexp.MustCompile(`^\{%[-+]?\s*raw\s*(-?)%\}`)
-	rawEndRe   = regexp.MustCompile(`\{%(-?)\+?\s*endraw\s*-?%\}`)
+	rawBeginRe = lazyRegexp(`^\{%[-+]?\s*raw\s*(-?)%\}`)
+	rawEndRe   = lazyRegexp(`\{%(-?)\+?\s*endraw\s*-?%\}`)
 )

@@ -2,7 +2,6 @@ package template
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -49,7 +48,7 @@ func IsTemplate(s string) bool {
 	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
 }
 
-var singleVarRe = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}\n?$`)
+var singleVarRe = lazyRegexp(`^\{\{\s*(\w*)\s*\}\}\n?$`)
 
 // parse returns gonja's parse of the template, cached per source.
 func (t *Templar) parse(src string, escape bool) (*nodes.Template, error) {
@@ -155,7 +154,7 @@ func (t *Templar) renderAny(s string, vars map[string]any, depth int) (res any, 
 	if !IsTemplate(s) {
 		return s, nil
 	}
-	if m := singleVarRe.FindStringSubmatch(s); m != nil {
+	if m := singleVarRe().FindStringSubmatch(s); m != nil {
 		if v, ok := vars[m[1]]; ok {
 			switch nv := norm(v).(type) {
 			case bool, int, float64:
@@ -328,8 +327,8 @@ func safeTruthy(v any) (b bool, err error) {
 	return truthy(v), nil
 }
 
-var definedRe = regexp.MustCompile(`(hostvars\[.+\]|[\w_]+)\s+(not\s+is|is|is\s+not)\s+(defined|undefined)`)
-var undefNameRe = regexp.MustCompile(`'(hostvars\[.+\]|[\w_]+)' is undefined`)
+var definedRe = lazyRegexp(`(hostvars\[.+\]|[\w_]+)\s+(not\s+is|is|is\s+not)\s+(defined|undefined)`)
+var undefNameRe = lazyRegexp(`'(hostvars\[.+\]|[\w_]+)' is undefined`)
 
 func (t *Templar) checkConditional(orig string, vars map[string]any) (bool, error) {
 	if IsTemplate(orig) {
@@ -357,11 +356,11 @@ func (t *Templar) checkConditional(orig string, vars map[string]any) (bool, erro
 	}
 	var ue *UndefinedError
 	if errors.As(err, &ue) {
-		if m := undefNameRe.FindStringSubmatch(ue.Msg); m != nil {
+		if m := undefNameRe().FindStringSubmatch(ue.Msg); m != nil {
 			varName := m[1]
 			rest := cond
 			for {
-				dm := definedRe.FindStringSubmatchIndex(rest)
+				dm := definedRe().FindStringSubmatchIndex(rest)
 				if dm == nil {
 					break
 				}

@@ -4,7 +4,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -29,11 +28,11 @@ func resultDict(name string, v any) map[string]any {
 }
 
 // looseVersion splits a version like distutils' LooseVersion.
-var looseRe = regexp.MustCompile(`\d+|[a-z]+|\.`)
+var looseRe = lazyRegexp(`\d+|[a-z]+|\.`)
 
 func looseParts(s string) []any {
 	var out []any
-	for _, p := range looseRe.FindAllString(s, -1) {
+	for _, p := range looseRe().FindAllString(s, -1) {
 		if p == "." {
 			continue
 		}
@@ -48,10 +47,10 @@ func looseParts(s string) []any {
 	return out
 }
 
-var strictRe = regexp.MustCompile(`^(\d+)\.(\d+)(\.(\d+))?([ab](\d+))?$`)
+var strictRe = lazyRegexp(`^(\d+)\.(\d+)(\.(\d+))?([ab](\d+))?$`)
 
 func strictParts(s string) []any {
-	m := strictRe.FindStringSubmatch(s)
+	m := strictRe().FindStringSubmatch(s)
 	if m == nil {
 		panic(&TemplateError{Msg: "Version comparison failed: invalid version number '" + s + "'"})
 	}

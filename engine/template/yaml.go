@@ -14,10 +14,10 @@ import (
 // ---- from_yaml: YAML 1.1 (PyYAML SafeLoader) typing over yaml.v3 nodes ----
 
 var (
-	yamlBoolRe  = regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
-	yamlNullRe  = regexp.MustCompile(`^(?:~|null|Null|NULL|)$`)
-	yamlIntRe   = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
-	yamlFloatRe = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
+	yamlBoolRe  = lazyRegexp(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
+	yamlNullRe  = lazyRegexp(`^(?:~|null|Null|NULL|)$`)
+	yamlIntRe   = lazyRegexp(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
+	yamlFloatRe = lazyRegexp(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
 )
 
 func yamlScalar(n *yaml.Node) any {
@@ -34,19 +34,19 @@ func yamlScalar(n *yaml.Node) any {
 	if n.Tag != "" && n.Tag != "!" && !strings.HasPrefix(n.Tag, "!!") {
 		return v
 	}
-	if n.Tag == "!!str" && (n.Style != 0 || !yamlBoolRe.MatchString(v) && !yamlNullRe.MatchString(v) && !yamlIntRe.MatchString(v) && !yamlFloatRe.MatchString(v)) {
+	if n.Tag == "!!str" && (n.Style != 0 || !yamlBoolRe().MatchString(v) && !yamlNullRe().MatchString(v) && !yamlIntRe().MatchString(v) && !yamlFloatRe().MatchString(v)) {
 		return v
 	}
 	switch {
-	case yamlNullRe.MatchString(v):
+	case yamlNullRe().MatchString(v):
 		return nil
-	case yamlBoolRe.MatchString(v):
+	case yamlBoolRe().MatchString(v):
 		switch strings.ToLower(v) {
 		case "yes", "true", "on":
 			return true
 		}
 		return false
-	case yamlIntRe.MatchString(v):
+	case yamlIntRe().MatchString(v):
 		t := strings.ReplaceAll(v, "_", "")
 		neg := strings.HasPrefix(t, "-")
 		t = strings.TrimLeft(t, "+-")
@@ -74,7 +74,7 @@ func yamlScalar(n *yaml.Node) any {
 			n = -n
 		}
 		return int(n)
-	case yamlFloatRe.MatchString(v):
+	case yamlFloatRe().MatchString(v):
 		t := strings.ToLower(strings.ReplaceAll(v, "_", ""))
 		switch strings.TrimLeft(t, "+-") {
 		case ".inf":
@@ -320,7 +320,7 @@ func (e *yamlEmitter) block(v any, col int, inline bool) {
 	}
 }
 
-var yamlPlainUnsafe = regexp.MustCompile(`^(?:[-?:,\[\]{}#&*!|>'"%@` + "`" + `]|- |\? |: )|: |\s#|:$|^\s|\s$`)
+var yamlPlainUnsafe = lazyRegexp(`^(?:[-?:,\[\]{}#&*!|>'"%@` + "`" + `]|- |\? |: )|: |\s#|:$|^\s|\s$`)
 
 func (e *yamlEmitter) scalar(v any, col int) string {
 	switch x := v.(type) {
@@ -421,8 +421,8 @@ func (e *yamlEmitter) yamlString(s string, indent int) string {
 		b.WriteByte('"')
 		return b.String()
 	}
-	if s == "" || yamlBoolRe.MatchString(s) || yamlNullRe.MatchString(s) || yamlIntRe.MatchString(s) ||
-		yamlFloatRe.MatchString(s) || yamlPlainUnsafe.MatchString(s) || s == "=" || s == "<<" ||
+	if s == "" || yamlBoolRe().MatchString(s) || yamlNullRe().MatchString(s) || yamlIntRe().MatchString(s) ||
+		yamlFloatRe().MatchString(s) || yamlPlainUnsafe().MatchString(s) || s == "=" || s == "<<" ||
 		regexp.MustCompile(`^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?`).MatchString(s) {
 		return "'" + e.fold(strings.ReplaceAll(s, "'", "''"), indent, e.column()+1) + "'"
 	}

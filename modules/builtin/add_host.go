@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/goplay/goplay/modules"
 )
@@ -137,10 +138,10 @@ func containsStr(list []string, s string) bool {
 }
 
 var (
-	bracketedHostPort = regexp.MustCompile(`^\[(.+)\]:([0-9]+)$`)
-	hostPort          = regexp.MustCompile(`^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$`)
-	ipv4Re            = regexp.MustCompile(`^(?:(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5])\.){3}(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5])$`)
-	ipv6Re            = func() *regexp.Regexp {
+	bracketedHostPort = lazyRegexp(`^\[(.+)\]:([0-9]+)$`)
+	hostPort          = lazyRegexp(`^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$`)
+	ipv4Re            = lazyRegexp(`^(?:(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5])\.){3}(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5])$`)
+	ipv6Re            = sync.OnceValue(func() *regexp.Regexp {
 		c := `[0-9a-fA-F]{1,4}`
 		i4 := `(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5])`
 		alts := []string{
@@ -162,23 +163,23 @@ var (
 		// others need only match a prefix (re.match).
 		last := len(alts) - 1
 		return regexp.MustCompile(`(?i)^(?:` + strings.Join(alts[:last], "|") + `|` + alts[last] + `$)`)
-	}()
-	hostnameLabel = regexp.MustCompile(`^[\p{L}\p{N}_][\p{L}\p{N}_-]*$`)
+	})
+	hostnameLabel = lazyRegexp(`^[\p{L}\p{N}_][\p{L}\p{N}_-]*$`)
 )
 
 // parseAddress is ansible.parsing.utils.addresses.parse_address with
 // allow_ranges=False: "host:port" and "[host]:port" give the port; ok is
 // false when the host is not a valid IPv4 address, IPv6 address or host name.
 func parseAddress(address string) (host string, port int, ok bool) {
-	if m := bracketedHostPort.FindStringSubmatch(address); m != nil {
+	if m := bracketedHostPort().FindStringSubmatch(address); m != nil {
 		address = m[1]
 		port, _ = strconv.Atoi(m[2])
 	}
-	if m := hostPort.FindStringSubmatch(address); m != nil {
+	if m := hostPort().FindStringSubmatch(address); m != nil {
 		address = m[1]
 		port, _ = strconv.Atoi(m[2])
 	}
-	valid := ipv4Re.MatchString(address) || ipv6Re.MatchString(address) || isHostname(address)
+	valid := ipv4Re().MatchString(address) || ipv6Re().MatchString(address) || isHostname(address)
 	if !valid || strings.Contains(address, "[") {
 		return "", 0, false
 	}
@@ -187,7 +188,7 @@ func parseAddress(address string) (host string, port int, ok bool) {
 
 func isHostname(s string) bool {
 	for _, label := range strings.Split(s, ".") {
-		if !hostnameLabel.MatchString(label) || strings.HasSuffix(label, "-") || strings.HasSuffix(label, "_") {
+		if !hostnameLabel().MatchString(label) || strings.HasSuffix(label, "-") || strings.HasSuffix(label, "_") {
 			return false
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/goplay/goplay/modules"
@@ -106,9 +105,9 @@ func checkMsgType(v any, listWhat, what string) string {
 }
 
 var (
-	definedRe    = regexp.MustCompile(`(hostvars\[.+\]|[\w_]+)\s+(not\s+is|is|is\s+not)\s+(defined|undefined)`)
-	undefinedVar = regexp.MustCompile(`'(hostvars\[.+\]|[\w_]+)' is undefined`)
-	templateMark = regexp.MustCompile(`^\s*\{\{(.*)\}\}\s*$`)
+	definedRe    = lazyRegexp(`(hostvars\[.+\]|[\w_]+)\s+(not\s+is|is|is\s+not)\s+(defined|undefined)`)
+	undefinedVar = lazyRegexp(`'(hostvars\[.+\]|[\w_]+)' is undefined`)
+	templateMark = lazyRegexp(`^\s*\{\{(.*)\}\}\s*$`)
 )
 
 // evalConditional is Conditional.evaluate_conditional for one condition:
@@ -131,7 +130,7 @@ func evalConditional(req *modules.Request, cond any) (bool, any, error) {
 			if req.Warn != nil {
 				req.Warn("conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: " + c)
 			}
-			if m := templateMark.FindStringSubmatch(c); m != nil {
+			if m := templateMark().FindStringSubmatch(c); m != nil {
 				expr = m[1]
 			}
 		}
@@ -145,11 +144,11 @@ func evalConditional(req *modules.Request, cond any) (bool, any, error) {
 			}
 			// An undefined variable tested with "is defined"/"is undefined"
 			// decides the condition.
-			if m := undefinedVar.FindStringSubmatch(err.Error()); m != nil {
+			if m := undefinedVar().FindStringSubmatch(err.Error()); m != nil {
 				name := strings.ReplaceAll(m[1], "'", `"`)
 				rest := c
 				for {
-					loc := definedRe.FindStringSubmatchIndex(rest)
+					loc := definedRe().FindStringSubmatchIndex(rest)
 					if loc == nil {
 						break
 					}

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -12,9 +11,9 @@ import (
 // shWord quotes s as one /bin/sh word (like Quote, but always safe for sh).
 func shWord(s string) string { return Quote(s) }
 
-var varRef = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
-var shName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-var tildePrefix = regexp.MustCompile(`^~[A-Za-z0-9._-]*`)
+var varRef = lazyRegexp(`\$(\w+|\{[^}]*\})`)
+var shName = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var tildePrefix = lazyRegexp(`^~[A-Za-z0-9._-]*`)
 
 // pathAssign returns sh commands that set variable name to p expanded on the
 // target the way Ansible's type='path' does: os.path.expanduser(
@@ -25,11 +24,11 @@ func pathAssign(name, p string) string {
 	// expandvars first: $NAME and ${NAME} of set variables.
 	last := 0
 	n := 0
-	for _, m := range varRef.FindAllStringSubmatchIndex(p, -1) {
+	for _, m := range varRef().FindAllStringSubmatchIndex(p, -1) {
 		word.WriteString(quoteLiteral(p[last:m[0]]))
 		ref := p[m[2]:m[3]]
 		v := strings.TrimSuffix(strings.TrimPrefix(ref, "{"), "}")
-		if !shName.MatchString(v) {
+		if !shName().MatchString(v) {
 			word.WriteString(quoteLiteral(p[m[0]:m[1]]))
 		} else {
 			lit := fmt.Sprintf("__gp_l%d", n)
@@ -43,7 +42,7 @@ func pathAssign(name, p string) string {
 	pre = append(pre, name+"="+word.String())
 	// expanduser on the result: ~ or ~user at the start.
 	if strings.HasPrefix(p, "~") {
-		t := tildePrefix.FindString(p)
+		t := tildePrefix().FindString(p)
 		if !strings.Contains(t, "$") {
 			// Let the shell expand the tilde: eval an unquoted prefix.
 			pre = append(pre, fmt.Sprintf(`case $%[1]s in "%[2]s"|"%[2]s"/*) eval "__gp_t=%[2]s"; %[1]s=$__gp_t${%[1]s#"%[2]s"};; esac`, name, t))

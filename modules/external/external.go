@@ -71,21 +71,21 @@ const (
 )
 
 var (
-	newStylePython = regexp.MustCompile(`(?:from +\.{2,} *module_utils.* +import |` +
+	newStylePython = lazyRegexp(`(?:from +\.{2,} *module_utils.* +import |` +
 		`from +ansible_collections\.[^.]+\.[^.]+\.plugins\.module_utils.* +import |` +
 		`import +ansible_collections\.[^.]+\.[^.]+\.plugins\.module_utils.*|` +
 		`from +ansible\.module_utils.* +import |` +
 		`import +ansible\.module_utils\.)`)
-	powerShell = regexp.MustCompile(`(?i)#Requires -Module|#Requires -Version|#AnsibleRequires -OSVersion|#AnsibleRequires -Powershell|#AnsibleRequires -CSharpUtil`)
+	powerShell = lazyRegexp(`(?i)#Requires -Module|#Requires -Version|#AnsibleRequires -OSVersion|#AnsibleRequires -Powershell|#AnsibleRequires -CSharpUtil`)
 )
 
 func detect(data []byte) style {
 	switch {
 	case isBinary(data):
 		return styleBinary
-	case bytes.Contains(data, []byte("#<<INCLUDE_ANSIBLE_MODULE_COMMON>>")), newStylePython.Match(data):
+	case bytes.Contains(data, []byte("#<<INCLUDE_ANSIBLE_MODULE_COMMON>>")), newStylePython().Match(data):
 		return styleNewPython
-	case bytes.Contains(data, []byte("# POWERSHELL_COMMON")), powerShell.Match(data):
+	case bytes.Contains(data, []byte("# POWERSHELL_COMMON")), powerShell().Match(data):
 		return stylePowerShell
 	case bytes.Contains(data, []byte("<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>")):
 		return styleJSONArgs

@@ -9,7 +9,6 @@ package moddoc
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -305,9 +304,9 @@ func flowList(items []string) string {
 }
 
 var (
-	yamlSpecial = regexp.MustCompile(`^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|=|<<)$`)
-	yamlNumber  = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
-	yamlDate    = regexp.MustCompile(`^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?`)
+	yamlSpecial = lazyRegexp(`^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|=|<<)$`)
+	yamlNumber  = lazyRegexp(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
+	yamlDate    = lazyRegexp(`^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?`)
 )
 
 // yamlScalar writes a string as PyYAML's safe dumper would: plain when it
@@ -319,7 +318,7 @@ func yamlScalar(s string, flow bool) string {
 			return yamlDouble(s)
 		}
 	}
-	if s == "" || yamlSpecial.MatchString(s) || yamlNumber.MatchString(s) || yamlDate.MatchString(s) ||
+	if s == "" || yamlSpecial().MatchString(s) || yamlNumber().MatchString(s) || yamlDate().MatchString(s) ||
 		s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, ": ") || strings.Contains(s, " #") ||
 		strings.HasSuffix(s, ":") || strings.ContainsRune("!&*'\"%@`|>{}[],#", rune(s[0])) ||
 		(strings.ContainsRune("-?:", rune(s[0])) && (len(s) == 1 || s[1] == ' ')) ||
@@ -356,25 +355,25 @@ func yamlDouble(s string) string {
 }
 
 var (
-	ttyItalic = regexp.MustCompile(`\bI\(([^)]+)\)`)
-	ttyBold   = regexp.MustCompile(`\bB\(([^)]+)\)`)
-	ttyModule = regexp.MustCompile(`\bM\(([^)]+)\)`)
-	ttyURL    = regexp.MustCompile(`\bU\(([^)]+)\)`)
-	ttyLink   = regexp.MustCompile(`\bL\(([^)]+), *([^)]+)\)`)
-	ttyConst  = regexp.MustCompile(`\bC\(([^)]+)\)`)
-	ttyRule   = regexp.MustCompile(`\bHORIZONTALLINE\b`)
+	ttyItalic = lazyRegexp(`\bI\(([^)]+)\)`)
+	ttyBold   = lazyRegexp(`\bB\(([^)]+)\)`)
+	ttyModule = lazyRegexp(`\bM\(([^)]+)\)`)
+	ttyURL    = lazyRegexp(`\bU\(([^)]+)\)`)
+	ttyLink   = lazyRegexp(`\bL\(([^)]+), *([^)]+)\)`)
+	ttyConst  = lazyRegexp(`\bC\(([^)]+)\)`)
+	ttyRule   = lazyRegexp(`\bHORIZONTALLINE\b`)
 )
 
 // ttyify turns Ansible's documentation markup into plain text as
 // ansible-doc does: C(x) and I(x) as `x', B(x) as *x*, M(x) as [x].
 func ttyify(s string) string {
-	s = ttyItalic.ReplaceAllString(s, "`$1'")
-	s = ttyBold.ReplaceAllString(s, "*$1*")
-	s = ttyModule.ReplaceAllString(s, "[$1]")
-	s = ttyURL.ReplaceAllString(s, "$1")
-	s = ttyLink.ReplaceAllString(s, "$1 <$2>")
-	s = ttyConst.ReplaceAllString(s, "`$1'")
-	s = ttyRule.ReplaceAllString(s, "\n"+strings.Repeat("-", 13)+"\n")
+	s = ttyItalic().ReplaceAllString(s, "`$1'")
+	s = ttyBold().ReplaceAllString(s, "*$1*")
+	s = ttyModule().ReplaceAllString(s, "[$1]")
+	s = ttyURL().ReplaceAllString(s, "$1")
+	s = ttyLink().ReplaceAllString(s, "$1 <$2>")
+	s = ttyConst().ReplaceAllString(s, "`$1'")
+	s = ttyRule().ReplaceAllString(s, "\n"+strings.Repeat("-", 13)+"\n")
 	return s
 }
 

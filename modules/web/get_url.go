@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -73,9 +72,9 @@ func (g *GetURL) options(method string) urlOptions {
 }
 
 var (
-	nonWord      = regexp.MustCompile(`[^\p{L}\p{N}_]+`)
-	contDispRe   = regexp.MustCompile(`^attachment; ?filename="?([^"]+)`)
-	hexDigestRe  = regexp.MustCompile(`^-?[0-9a-fA-F_]+$`)
+	nonWord      = lazyRegexp(`[^\p{L}\p{N}_]+`)
+	contDispRe   = lazyRegexp(`^attachment; ?filename="?([^"]+)`)
+	hexDigestRe  = lazyRegexp(`^-?[0-9a-fA-F_]+$`)
 	checksumAlgs = []string{"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}
 )
 
@@ -150,8 +149,8 @@ func (g *GetURL) Run(ctx context.Context, req *modules.Request) (*modules.Result
 				return modules.Failf("Unable to find a checksum for file '%s' in '%s'", filename, checksumURL), nil
 			}
 		}
-		checksum = strings.ToLower(nonWord.ReplaceAllString(checksum, ""))
-		if !hexDigestRe.MatchString(checksum) || strings.Trim(checksum, "_") == "" {
+		checksum = strings.ToLower(nonWord().ReplaceAllString(checksum, ""))
+		if !hexDigestRe().MatchString(checksum) || strings.Trim(checksum, "_") == "" {
 			return fail("The checksum format is invalid", result)
 		}
 		checksum = strings.ReplaceAll(checksum, "_", "")
@@ -243,7 +242,7 @@ func (g *GetURL) Run(ctx context.Context, req *modules.Request) (*modules.Result
 
 	if destIsDir {
 		name := ""
-		if m := contDispRe.FindStringSubmatch(r.Header.Get("Content-Disposition")); m != nil {
+		if m := contDispRe().FindStringSubmatch(r.Header.Get("Content-Disposition")); m != nil {
 			name = path.Base(m[1])
 		}
 		if name == "" {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/goplay/goplay/engine/pyfmt"
 	"math"
 	"mime"
 	"mime/multipart"
@@ -14,7 +15,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,7 +124,7 @@ func pyTypeName(v any) string {
 	return "<class 'int'>"
 }
 
-var methodRe = regexp.MustCompile(`^[A-Z]+$`)
+var methodRe = lazyRegexp(`^[A-Z]+$`)
 
 // Run makes the request.
 func (u *URI) Run(ctx context.Context, req *modules.Request) (*modules.Result, error) {
@@ -138,7 +138,7 @@ func (u *URI) Run(ctx context.Context, req *modules.Request) (*modules.Result, e
 		conn = localConn{}
 	}
 	method := strings.ToUpper(u.Method)
-	if !methodRe.MatchString(method) {
+	if !methodRe().MatchString(method) {
 		return modules.Failf("Parameter 'method' needs to be a single word in uppercase, like GET or POST."), nil
 	}
 	headers, order := headerMap(u.Headers)
@@ -533,7 +533,8 @@ func formURLEncoded(body any) (string, error) {
 	}
 	switch b := body.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(b) {
+		// the dict's own order, as Python's urlencode
+		for _, k := range pyfmt.KeyOrder(b) {
 			add(k, b[k])
 		}
 	case []any:

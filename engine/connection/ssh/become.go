@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -45,7 +44,7 @@ func genID() string {
 	return string(b[:])
 }
 
-var sudoNFlag = regexp.MustCompile(`^(-\w*)n(\w*.*)`)
+var sudoNFlag = lazyRegexp(`^(-\w*)n(\w*.*)`)
 
 // wrap builds the escalation command as Ansible's become plugins do
 // (sudo.py, su.py build_become_command).
@@ -76,7 +75,7 @@ func (bc *becomeCmd) wrap(cmd string) string {
 						continue
 					}
 					if !strings.HasPrefix(f, "--") {
-						f = sudoNFlag.ReplaceAllString(f, "${1}${2}")
+						f = sudoNFlag().ReplaceAllString(f, "${1}${2}")
 					}
 					kept = append(kept, ShellQuote(f))
 				}
@@ -88,7 +87,7 @@ func (bc *becomeCmd) wrap(cmd string) string {
 	}
 }
 
-var suPrompt = regexp.MustCompile(`(?i)^((\w+'s )?(` + strings.Join([]string{
+var suPrompt = lazyRegexp(`(?i)^((\w+'s )?(` + strings.Join([]string{
 	"Password", "암호", "パスワード", "Adgangskode", "Contraseña", "Contrasenya", "Hasło", "Heslo",
 	"Jelszó", "Lösenord", "Mật khẩu", "Mot de passe", "Parola", "Parool", "Pasahitza", "Passord",
 	"Passwort", "Salasana", "Sandi", "Senha", "Wachtwoord", "ססמה", "Лозинка", "Парола", "Пароль",
@@ -102,7 +101,7 @@ func (bc *becomeCmd) isPrompt(line []byte) bool {
 		return false
 	}
 	if bc.method == "su" {
-		return suPrompt.Match(line)
+		return suPrompt().Match(line)
 	}
 	p := []byte(strings.TrimSpace(bc.prompt))
 	for _, l := range bytes.Split(line, []byte("\n")) {
