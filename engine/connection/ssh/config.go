@@ -63,7 +63,8 @@ type Config struct {
 	// Agent is the ssh-agent socket: "" means $SSH_AUTH_SOCK, "none"
 	// disables the agent.
 	Agent string
-	// HomeDir replaces the home directory used for ~ (default $HOME).
+	// HomeDir replaces the home directory used for ~ (default: the passwd
+	// entry's home, as OpenSSH; $HOME only when there is none).
 	HomeDir string
 	// MaxSessions caps the commands running at once over the connection
 	// (0: DefaultMaxSessions). Only the first Config that opens a
@@ -212,11 +213,17 @@ func resolve(cfg Config) (*resolved, error) {
 	}
 	r := &resolved{cfg: cfg}
 	r.home = cfg.HomeDir
-	if r.home == "" {
-		r.home, _ = os.UserHomeDir()
-	}
-	if u, err := user.Current(); err == nil {
+	u, uerr := user.Current()
+	if uerr == nil {
 		r.localUser = u.Username
+	}
+	if r.home == "" {
+		// OpenSSH expands ~ with the passwd entry's home, not $HOME
+		if uerr == nil && u.HomeDir != "" {
+			r.home = u.HomeDir
+		} else {
+			r.home, _ = os.UserHomeDir()
+		}
 	}
 	cl, err := parseCommonArgs(cfg.CommonArgs)
 	if err != nil {
