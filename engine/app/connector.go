@@ -72,29 +72,27 @@ var notSSHErrors = [][]byte{
 
 func (c rc255) Exec(ctx context.Context, cmd string, stdin io.Reader) ([]byte, []byte, int, error) {
 	out, errb, rc, err := c.Conn.Exec(ctx, cmd, stdin)
-	if err == nil && rc == 255 {
-		for _, sig := range notSSHErrors {
-			if bytes.Contains(out, sig) || bytes.Contains(errb, sig) {
-				return out, errb, rc, nil
-			}
-		}
-		return out, errb, rc, &unreachable{msg: strings.TrimRight(string(errb), " \t\r\n")}
-	}
-	return out, errb, rc, err
+	return out, errb, rc, sshFailure(out, errb, rc, err)
 }
 
 // ExecTTY runs cmd on a terminal (raw, script), with the same 255 rule.
 func (c rc255) ExecTTY(ctx context.Context, cmd string) ([]byte, []byte, int, error) {
 	out, errb, rc, err := modules.ExecTTY(ctx, c.Conn, cmd)
-	if err == nil && rc == 255 {
-		for _, sig := range notSSHErrors {
-			if bytes.Contains(out, sig) || bytes.Contains(errb, sig) {
-				return out, errb, rc, nil
-			}
-		}
-		return out, errb, rc, &unreachable{msg: strings.TrimRight(string(errb), " \t\r\n")}
+	return out, errb, rc, sshFailure(out, errb, rc, err)
+}
+
+// sshFailure turns exit status 255 into an unreachable error, unless the
+// output shows a known non-ssh cause.
+func sshFailure(out, errb []byte, rc int, err error) error {
+	if err != nil || rc != 255 {
+		return err
 	}
-	return out, errb, rc, err
+	for _, sig := range notSSHErrors {
+		if bytes.Contains(out, sig) || bytes.Contains(errb, sig) {
+			return nil
+		}
+	}
+	return &unreachable{msg: strings.TrimRight(string(errb), " \t\r\n")}
 }
 
 // Unwrap returns the SSH connection (for modules that need more than

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/goplay/goplay/engine/cli"
@@ -81,11 +82,8 @@ func startSandbox(o *cli.Options, d *output.Display, sc *sshConnector) (func(rc 
 		return nil, fmt.Errorf("starting the sandbox: %v", err)
 	}
 	for _, kv := range sb.Env() {
-		for i := 0; i < len(kv); i++ {
-			if kv[i] == '=' {
-				os.Setenv(kv[:i], kv[i+1:])
-				break
-			}
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			os.Setenv(k, v)
 		}
 	}
 	sc.sandbox = sb.SSHConfigFile()

@@ -3,6 +3,7 @@ package playbook
 import (
 	"errors"
 	"fmt"
+	"github.com/goplay/goplay/engine/pyfmt"
 	"github.com/goplay/goplay/modules/external"
 	"os"
 	"path/filepath"
@@ -1104,12 +1105,10 @@ func checkVarNames(file string, n *yaml.Node, kind string) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		name := k.Value
-		if k.Kind == yaml.ScalarNode && k.Style == 0 && yaml11Bool().MatchString(name) {
-			switch strings.ToLower(name) {
-			case "yes", "true", "on":
-				name = "True"
-			default:
-				name = "False"
+		if v, err := Value(file, k); err == nil {
+			if b, ok := v.(bool); ok {
+				// the YAML 1.1 loader made the key a boolean
+				name = pyfmt.Str(b)
 			}
 		}
 		if !isIdentifier(name) {

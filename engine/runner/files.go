@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/goplay/goplay/engine/playbook"
 )
 
 // findFile locates a controller-side file a task names (copy src,
-// template src, script) as Ansible's path_dwim_relative_stack does: the
-// role's path, then the task file's directory, each with the kind
-// subdirectory first, then the playbook's directory.
+// template src, script) as Ansible's path_dwim_relative_stack does, over
+// the task's search path and then the playbook's directory.
 func (r *Runner) findFile(t *playbook.Task, kind, name string) (string, error) {
 	if name == "" {
 		return "", fmt.Errorf("Could not find or access ''")
@@ -26,32 +26,11 @@ func (r *Runner) findFile(t *playbook.Task, kind, name string) (string, error) {
 		}
 		return "", notFound(name, nil)
 	}
-	var stack []string
-	for role := t.Role; role != nil; role = nil {
-		stack = append(stack, role.Path)
-	}
-	if t.Pos.File != "" {
-		dir := filepath.Dir(t.Pos.File)
-		if len(stack) == 0 || stack[len(stack)-1] != dir {
-			stack = append(stack, dir)
-		}
-	}
-	first := strings.SplitN(name, "/", 2)[0]
-	var search []string
-	for _, p := range stack {
-		if first != kind {
-			search = append(search, filepath.Join(p, kind, name))
-		}
-		search = append(search, filepath.Join(p, name))
-	}
 	base := ""
 	if r.pb != nil {
 		base = r.pb.Dir
 	}
-	if first != kind {
-		search = append(search, filepath.Join(base, kind, name))
-	}
-	search = append(search, filepath.Join(base, name))
+	search := playbook.SearchCandidates(searchStack(t), base, kind, name)
 	for _, c := range search {
 		if _, err := os.Stat(c); err == nil {
 			return c, nil
@@ -81,4 +60,21 @@ func (r *Runner) tmpDir() string {
 		r.tmp = d
 	}
 	return r.tmp
+}
+
+// searchStack is Task.get_search_path (ansible_search_path): the paths of
+// the task's roles, inner first, then the task file's directory.
+func searchStack(t *playbook.Task) []string {
+	var sp []string
+	roles := roleChain(t)
+	for i := len(roles) - 1; i >= 0; i-- {
+		sp = append(sp, roles[i].Path)
+	}
+	if t.Pos.File != "" {
+		dir := filepath.Dir(t.Pos.File)
+		if !slices.Contains(sp, dir) {
+			sp = append(sp, dir)
+		}
+	}
+	return sp
 }

@@ -476,11 +476,7 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 	if dErr != nil {
 		res = errResult(dErr.Error())
 	} else if t.HasLoop {
-		if perItemDelegate {
-			res = pr.runLoopDelegated(t, host, vars, mkOut, bypass)
-		} else {
-			res = pr.runLoop(t, host, vars, delegate, mkOut, bypass)
-		}
+		res = pr.runLoop(t, host, vars, delegate, mkOut, bypass, perItemDelegate)
 	} else {
 		res = pr.execute(t, host, vars, delegate, mkOut, nil)
 	}
@@ -721,17 +717,9 @@ type loopError struct{ msg string }
 func (e *loopError) Error() string { return e.msg }
 
 // runLoop runs the task once per item and aggregates the results.
-// runLoopDelegated is runLoop for a delegate_to that names loop
-// variables: each item is delegated on its own.
-func (pr *playRun) runLoopDelegated(t *playbook.Task, host string, vars map[string]any, mkOut func(map[string]any, bool) *output.Result, bypass bool) map[string]any {
-	return pr.loop(t, host, vars, "", mkOut, bypass, true)
-}
-
-func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, delegate string, mkOut func(map[string]any, bool) *output.Result, bypass bool) map[string]any {
-	return pr.loop(t, host, vars, delegate, mkOut, bypass, false)
-}
-
-func (pr *playRun) loop(t *playbook.Task, host string, vars map[string]any, delegate string, mkOut func(map[string]any, bool) *output.Result, bypass, perItem bool) map[string]any {
+// runLoop runs the task's loop for host. perItem resolves delegate_to for
+// each item (delegate_to: "{{ item }}"); otherwise delegate applies to all.
+func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, delegate string, mkOut func(map[string]any, bool) *output.Result, bypass, perItem bool) map[string]any {
 	r := pr.r
 	items, err := pr.loopItems(t, host, vars)
 	if err != nil {
@@ -895,16 +883,32 @@ func templateSyntaxMsg(err error) (string, bool) {
 	if !errors.As(err, &te) {
 		return "", false
 	}
-	const prefix = "template error while templating string: "
 	m := te.Error()
-	if !strings.HasPrefix(m, prefix) {
+	if !strings.HasPrefix(m, templatingPrefix) {
 		return "", false
 	}
-	i := strings.LastIndex(m, ". String: ")
+	inner, ok := jinjaMessage(m)
+	if !ok {
+		return "", false
+	}
+	return m + ". " + inner, true
+}
+
+const templatingPrefix = "template error while templating string: "
+
+// jinjaMessage extracts Jinja's own message from a "template error while
+// templating string: MSG. String: SRC" text.
+func jinjaMessage(m string) (string, bool) {
+	i := strings.Index(m, templatingPrefix)
 	if i < 0 {
 		return "", false
 	}
-	return m + ". " + m[len(prefix):i], true
+	inner := m[i+len(templatingPrefix):]
+	j := strings.LastIndex(inner, ". String: ")
+	if j < 0 {
+		return "", false
+	}
+	return inner[:j], true
 }
 
 // execute runs the task once (one item) for host.
@@ -1046,13 +1050,9 @@ func condErrorMsg(conds []any, err error, t *playbook.Task) string {
 	var ce *template.ConditionalError
 	if errors.As(err, &ce) {
 		m := ce.Error()
-		const prefix = "template error while templating string: "
-		if i := strings.Index(m, prefix); i >= 0 {
+		if inner, ok := jinjaMessage(m); ok {
 			// the Jinja message repeated (AnsibleError's orig_exc)
-			inner := m[i+len(prefix):]
-			if j := strings.LastIndex(inner, ". String: "); j >= 0 {
-				m += ". " + inner[:j]
-			}
+			m += ". " + inner
 		}
 		return errorWithContext(m, t.Pos)
 	}

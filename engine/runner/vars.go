@@ -162,19 +162,9 @@ func (pr *playRun) magicVars(v map[string]any, host string, t *playbook.Task, ro
 	// first, then the task file's directory; lookups search it, then the
 	// playbook's directory.
 	var sp []any
-	for i := len(roles) - 1; i >= 0; i-- {
-		sp = append(sp, roles[i].Path)
-	}
-	if t != nil && t.Pos.File != "" {
-		dir := filepath.Dir(t.Pos.File)
-		dup := false
-		for _, x := range sp {
-			if x == dir {
-				dup = true
-			}
-		}
-		if !dup {
-			sp = append(sp, dir)
+	if t != nil {
+		for _, d := range searchStack(t) {
+			sp = append(sp, d)
 		}
 	}
 	if len(sp) == 0 {

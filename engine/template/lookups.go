@@ -2,6 +2,7 @@ package template
 
 import (
 	"bytes"
+	"github.com/goplay/goplay/engine/playbook"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -166,18 +167,7 @@ func (e *evaluator) searchPaths(term, subdir string) []string {
 	if base == "" {
 		base = "."
 	}
-	first := strings.SplitN(term, "/", 2)[0]
-	var out []string
-	for _, p := range stack {
-		if first != subdir {
-			out = append(out, filepath.Join(p, subdir, term))
-		}
-		out = append(out, filepath.Join(p, term))
-	}
-	if first != subdir {
-		out = append(out, filepath.Join(base, subdir, term))
-	}
-	return append(out, filepath.Join(base, term))
+	return playbook.SearchCandidates(stack, base, subdir, term)
 }
 
 func (e *evaluator) findFile(term, subdir string) (string, bool) {
