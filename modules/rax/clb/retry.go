@@ -47,7 +47,9 @@ type RetryPolicy struct {
 
 // Defaults of RetryPolicy.
 const (
-	DefaultMaxRetries    = 6
+	// 10 retries: with the sandbox's 10% 5xx and 10% 413 faults, six
+	// retries still let about one deploy in a few hundred fail a PUT.
+	DefaultMaxRetries    = 10
 	DefaultBaseDelay     = 500 * time.Millisecond
 	DefaultMaxDelay      = 10 * time.Second
 	DefaultMaxRetryAfter = 2 * time.Minute
