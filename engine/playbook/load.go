@@ -965,12 +965,16 @@ func (l *loader) resolveStatic(ctx *taskCtx, t *Task) (*Task, error) {
 			return nil, err
 		}
 		role.Attrs = mergeAttrs(role.Attrs, t.Attrs)
+		// The import's vars are the role's own vars too (Ansible's
+		// RoleInclude), which every task of the play sees.
+		role.Vars = t.Vars
 		role.Public = true
 		b := &Task{Pos: t.Pos, IsBlock: true, Attrs: t.Attrs, Parent: t.Parent, Role: role, Play: t.Play, Handler: t.Handler}
 		b.Vars = mergeVarsArgs(t)
 		b.Block = l.roleBlocks(role, b)
 		if ctx.play != nil {
 			ctx.play.importedHandlers(role)
+			ctx.play.Imported = append(ctx.play.Imported, role)
 		}
 		return b, nil
 	}

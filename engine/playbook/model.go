@@ -79,7 +79,10 @@ type Play struct {
 	Order        string
 	ForceHandler bool
 	Attrs
-	Roles     []*Role
+	Roles []*Role
+	// Imported are the roles of import_role tasks, in load order: like
+	// Roles, their defaults and vars reach the whole play.
+	Imported  []*Role
 	PreTasks  []*Task
 	Tasks     []*Task
 	PostTasks []*Task

@@ -201,7 +201,10 @@ func RoleBlock(r *Role, parent *Task, play *Play) *Task {
 func (l *loader) roleBlocks(r *Role, parent *Task) []*Task {
 	var out []*Task
 	for _, d := range r.Deps {
+		// The dependency's entry vars are role vars (below its
+		// vars/main.yml), not block vars.
 		db := &Task{IsBlock: true, Role: d, Parent: parent, Pos: d.Pos, Attrs: d.Attrs}
+		db.Vars = nil
 		db.Block = l.roleBlocks(d, db)
 		out = append(out, db)
 	}

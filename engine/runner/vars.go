@@ -74,11 +74,13 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	r.mu.Unlock()
 	merge(v, pr.play.Vars)
 	merge(v, pr.varsFiles[host])
+	// A role's vars are its entry's vars: (roles: - role: x, vars:, or the
+	// import_role task's vars) below its vars/main.yml (Role.get_vars).
 	for _, role := range pr.exposedRoles() {
-		mergeRoleTree(v, role, func(x *playbook.Role) map[string]any { return x.RoleVars })
+		mergeRoleTree(v, role, roleVars)
 	}
 	for _, role := range roles {
-		merge(v, role.RoleVars)
+		mergeRoleTree(v, role, roleVars)
 	}
 	if t != nil {
 		for _, b := range blockChain(t) {
@@ -178,10 +180,11 @@ func (pr *playRun) magicVars(v map[string]any, host string, t *playbook.Task, ro
 		v["ansible_role_name"] = role.Name
 	}
 	var roleNames []any
-	for _, role := range pr.play.Roles {
+	for _, role := range pr.exposedRoles() {
 		roleNames = append(roleNames, role.Name)
 	}
 	v["role_names"] = roleNames
+	v["ansible_play_role_names"] = roleNames
 	v["ansible_role_names"] = roleNames
 	v["hostvars"] = pr.hostvars()
 }
@@ -265,13 +268,31 @@ func mergeRoleTree(v map[string]any, r *playbook.Role, get func(*playbook.Role) 
 	merge(v, get(r))
 }
 
+// roleVars is what a role adds at role-vars precedence: its entry's vars,
+// then its vars/main.yml.
+func roleVars(x *playbook.Role) map[string]any {
+	if len(x.Vars) == 0 {
+		return x.RoleVars
+	}
+	if len(x.RoleVars) == 0 {
+		return x.Vars
+	}
+	m := make(map[string]any, len(x.Vars)+len(x.RoleVars))
+	merge(m, x.Vars)
+	merge(m, x.RoleVars)
+	return m
+}
+
 // exposedRoles are the roles whose defaults and vars every task of the
-// play sees: the play's roles, then public include_role roles.
+// play sees (Ansible's play.get_roles()): the play's roles, the roles of
+// import_role (static), then public include_role roles.
 func (pr *playRun) exposedRoles() []*playbook.Role {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	if len(pr.publicRoles) == 0 {
+	if len(pr.publicRoles) == 0 && len(pr.play.Imported) == 0 {
 		return pr.play.Roles
 	}
-	return append(append([]*playbook.Role(nil), pr.play.Roles...), pr.publicRoles...)
+	out := make([]*playbook.Role, 0, len(pr.play.Roles)+len(pr.play.Imported)+len(pr.publicRoles))
+	out = append(append(append(out, pr.play.Roles...), pr.play.Imported...), pr.publicRoles...)
+	return out
 }
