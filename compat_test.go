@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,7 +25,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	goplayBin = filepath.Join(dir, "goplay")
+	// Built as the README builds it: one static binary (no cgo, no libc).
 	build := exec.Command("go", "build", "-o", goplayBin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		panic("building goplay: " + err.Error())
@@ -229,4 +232,22 @@ func lineDiff(a, b string) string {
 		sb.WriteString("+ " + bl[k] + "\n")
 	}
 	return sb.String()
+}
+
+// TestStaticBinary checks that the README's build gives one static binary:
+// no program interpreter (ld.so), no shared libraries.
+func TestStaticBinary(t *testing.T) {
+	f, err := elf.Open(goplayBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Fatal("goplay is dynamically linked (it has a PT_INTERP program header)")
+		}
+	}
+	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
+		t.Fatalf("goplay links shared libraries: %v", libs)
+	}
 }

@@ -98,6 +98,7 @@ func BenchmarkCompare(b *testing.B) {
 	for out, pkg := range map[string]string{h.goplay: ".", h.goplayPro: "./bench/goplayprof"} {
 		c := exec.Command("go", "build", "-o", out, pkg)
 		c.Dir = h.root
+		c.Env = append(os.Environ(), "CGO_ENABLED=0") // the static binary the README builds
 		if o, err := c.CombinedOutput(); err != nil {
 			b.Fatalf("go build %s: %v\n%s", pkg, err, o)
 		}

@@ -21,7 +21,7 @@ mkdir -p "$SOAK_DIR" || exit 1
 if [ -z "${GOPLAY:-}" ]; then
 	GOPLAY=$SOAK_DIR/goplay
 	echo "building goplay..."
-	go build -o "$GOPLAY" . || exit 1
+	CGO_ENABLED=0 go build -o "$GOPLAY" . || exit 1
 fi
 
 results=$SOAK_DIR/results   # one line per run: rc failed wall_seconds rollout_seconds
