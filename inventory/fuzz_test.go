@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +66,38 @@ func FuzzPattern(f *testing.F) {
 		_ = inv.Limit(pattern)
 		_, _, _ = inv.Hosts("all")
 		_ = inv.Limit("")
+	})
+}
+
+// FuzzParseYAML: the YAML inventory parser never panics, every error has a
+// message (Ansible's texts; the loader adds the source's path to them), and
+// a parsed inventory is usable.
+func FuzzParseYAML(f *testing.F) {
+	for _, s := range []string{
+		"all:\n  hosts:\n    h1:\n      ansible_port: 2222\n  children:\n    web:\n      hosts:\n        web[01:03]:\n      vars: {x: 1}\n",
+		"web:\n  hosts: {a: null, b: {k: [1, 2]}}\ndb:\n  children: {web: {}}\n",
+		"plugin: constructed\n",
+		"all:\n  hosts: [a, b]\n",
+		"all:\n  vars: [1]\n",
+		"g:\n  children:\n    g:\n",
+		"all:\n  hosts:\n    \"[::1]:22\":\n    h[a:c]:\n",
+		"- a\n- b\n",
+		"x: !!binary aGVsbG8=\n",
+		"all: &a\n  children:\n    b: *a\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		inv, err := ParseYAML("inventory/hosts.yml", data)
+		if err != nil {
+			if strings.TrimSpace(err.Error()) == "" {
+				t.Fatal("error without a message")
+			}
+			return
+		}
+		_ = inv.Groups()
+		for _, h := range inv.HostNames() {
+			_ = inv.HostVars(h)
+		}
 	})
 }
