@@ -24,10 +24,19 @@ type sshConnector struct {
 
 func newSSHConnector() *sshConnector { return &sshConnector{pool: ssh.NewPool()} }
 
-type unreachable struct{ msg string }
+// unreachable is a connection failure; prefix replaces "Failed to connect
+// to the host via ssh:" when Ansible uses another one (sshpass's
+// "Invalid/incorrect password:").
+type unreachable struct{ msg, prefix string }
 
-func (u *unreachable) Error() string       { return "Failed to connect to the host via ssh: " + u.msg }
+func (u *unreachable) Error() string       { return u.UnreachablePrefix() + " " + u.msg }
 func (u *unreachable) Unreachable() string { return u.msg }
+func (u *unreachable) UnreachablePrefix() string {
+	if u.prefix == "" {
+		return ssh.UnreachablePrefix
+	}
+	return u.prefix
+}
 
 // Connect implements runner.Connector.
 func (c *sshConnector) Connect(ctx context.Context, kind string, spec *runner.ConnSpec) (modules.Conn, error) {
@@ -50,7 +59,11 @@ func (c *sshConnector) Connect(ctx context.Context, kind string, spec *runner.Co
 	if err != nil {
 		var ue *ssh.UnreachableError
 		if errors.As(err, &ue) {
-			return nil, &unreachable{msg: ue.Msg}
+			return nil, &unreachable{msg: ue.Msg, prefix: ue.Prefix}
+		}
+		var fe *ssh.FailureError
+		if errors.As(err, &fe) {
+			return nil, fe
 		}
 		return nil, &unreachable{msg: err.Error()}
 	}

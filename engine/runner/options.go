@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/goplay/goplay/engine/output"
@@ -94,4 +95,24 @@ type Connector interface {
 type UnreachableError interface {
 	error
 	Unreachable() string
+}
+
+// unreachableMsg is the msg of the UNREACHABLE result for ue: Msg after
+// "Failed to connect to the host via ssh: ", or after the prefix ue gives
+// with an UnreachablePrefix() string method (sshpass's "Invalid/incorrect
+// password:").
+func unreachableMsg(ue UnreachableError) string {
+	p := "Failed to connect to the host via ssh:"
+	if pe, ok := ue.(interface{ UnreachablePrefix() string }); ok && pe.UnreachablePrefix() != "" {
+		p = pe.UnreachablePrefix()
+	}
+	return p + " " + ue.Unreachable()
+}
+
+// isTaskFailure reports whether a connection error is one Ansible reports
+// as a task failure (FAILED! with only msg), not UNREACHABLE: the error
+// has a TaskFailure() method (ssh's *FailureError).
+func isTaskFailure(err error) bool {
+	var tf interface{ TaskFailure() }
+	return errors.As(err, &tf)
 }

@@ -1288,7 +1288,10 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		if err != nil {
 			var ue UnreachableError
 			if errors.As(err, &ue) {
-				return map[string]any{"changed": false, "msg": "Failed to connect to the host via ssh: " + ue.Unreachable(), "unreachable": true}
+				return map[string]any{"changed": false, "msg": unreachableMsg(ue), "unreachable": true}
+			}
+			if isTaskFailure(err) {
+				return errResult(err.Error())
 			}
 			return map[string]any{"changed": false, "msg": err.Error(), "unreachable": true}
 		}
@@ -1308,7 +1311,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	if err != nil {
 		var ue UnreachableError
 		if errors.As(err, &ue) {
-			return map[string]any{"changed": false, "msg": "Failed to connect to the host via ssh: " + ue.Unreachable(), "unreachable": true}
+			return map[string]any{"changed": false, "msg": unreachableMsg(ue), "unreachable": true}
 		}
 		return errResult(err.Error())
 	}

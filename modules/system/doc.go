@@ -13,6 +13,8 @@
 //     checks) in one script, then runs every change (mask, enable, start…)
 //     in a second one; nothing changes, nothing more runs.
 //   - service is systemd on a systemd host (the service_mgr fact, use=, or
-//     systemctl found on the target); elsewhere it drives the init script
-//     and the service, update-rc.d, insserv or chkconfig tools.
+//     that fact worked out on the target as Ansible's collector does: PID
+//     1's name, then systemd's boot canaries; systemctl alone is not
+//     enough); elsewhere it drives the init script and the service,
+//     update-rc.d, insserv or chkconfig tools.
 package system

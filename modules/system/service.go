@@ -41,16 +41,9 @@ func (s *Service) Run(ctx context.Context, req *modules.Request) (*modules.Resul
 		mgr = factServiceMgr(req.Vars)
 	}
 	if mgr == "" || mgr == "auto" {
-		// No facts: find out on the target. systemctl there means systemd,
-		// unless systemd did not boot the host (a container) and an init
-		// script for the service exists, which the service tool then runs.
-		probe := fmt.Sprintf(`if command -v systemctl >/dev/null 2>&1 || [ -x /usr/bin/systemctl ] || [ -x /bin/systemctl ]; then
-for c in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/; do [ -e "$c" ] && echo systemd && exit 0; done
-grep -q systemd /proc/1/comm 2>/dev/null && echo systemd && exit 0
-[ -f %[1]s ] || { echo systemd; exit 0; }
-fi
-echo service`, shq(sysvScript(s.Name)))
-		out, _, _, err := req.Conn.Exec(ctx, probe, nil)
+		// No facts: the service action runs setup for the service_mgr
+		// fact, which serviceMgrProbe computes on the target.
+		out, _, _, err := req.Conn.Exec(ctx, serviceMgrProbe(), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -82,6 +75,53 @@ func hasArg(args map[string]any, k string) bool {
 	_, ok := args[k]
 	return ok
 }
+
+// serviceMgrProbe is a script that prints the service_mgr fact as Ansible's
+// ServiceMgrFactCollector computes it on Linux (module_utils/facts/system/
+// service_mgr.py): PID 1's name (/proc/1/comm, else ps, else the
+// /sbin/init link) unless it is "init" or a shell; else systemd when
+// systemctl is installed and systemd booted the host (sd_booted's
+// canaries), upstart, openrc, systemd when /sbin/init links to systemd
+// (offline), sysvinit when /etc/init.d exists; else service. systemctl in
+// a container not booted with systemd is not enough, so the service action
+// then runs the service module, which does not call systemctl.
+func serviceMgrProbe() string {
+	return fmt.Sprintf(`PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin
+p1=
+if [ -r %[1]s/proc/1/comm ]; then p1=$(sed 's/^[[:space:]]*//;s/[[:space:]]*$//' %[1]s/proc/1/comm 2>/dev/null); fi
+if [ -z "$p1" ]; then
+  p1=$(ps -p 1 -o comm 2>/dev/null | tail -n 1)
+  if [ -z "$(printf '%%s' "$p1" | tr -d '[:space:]')" ] || printf '%%s\n' "$p1" | grep -Eq '^ *[0-9]+ ' || [ "$p1" = COMMAND ]; then p1=; fi
+fi
+if [ -z "$p1" ] && [ -h %[1]s/sbin/init ]; then p1=$(readlink %[1]s/sbin/init); fi
+if [ -n "$p1" ]; then
+  p1=$(basename -- "$p1" | sed 's/^[[:space:]]*//;s/[[:space:]]*$//')
+  case $p1 in init|*sh) p1= ;; esac
+fi
+if [ -n "$p1" ]; then
+  case $p1 in
+  procd) echo openwrt_init ;;
+  runit-init) echo runit ;;
+  svscan) echo svc ;;
+  openrc-init) echo openrc ;;
+  *) printf '%%s\n' "$p1" ;;
+  esac
+  exit 0
+fi
+[ "$(uname -s)" = Linux ] || { echo service; exit 0; }
+if command -v systemctl >/dev/null 2>&1; then
+  for c in %[1]s/run/systemd/system/ %[1]s/dev/.run/systemd/ %[1]s/dev/.systemd/; do [ -e "$c" ] && echo systemd && exit 0; done
+fi
+if command -v initctl >/dev/null 2>&1 && [ -e %[1]s/etc/init/ ]; then echo upstart; exit 0; fi
+if [ -e %[1]s/sbin/openrc ]; then echo openrc; exit 0; fi
+if command -v systemctl >/dev/null 2>&1 && [ -h %[1]s/sbin/init ] && [ "$(basename -- "$(readlink %[1]s/sbin/init)")" = systemd ]; then echo systemd; exit 0; fi
+if [ -e %[1]s/etc/init.d/ ]; then echo sysvinit; exit 0; fi
+echo service`, shq(rootDir))
+}
+
+// rootDir prefixes the paths serviceMgrProbe looks at; tests point it
+// elsewhere.
+var rootDir = ""
 
 // factServiceMgr reads the service_mgr fact when facts were gathered.
 func factServiceMgr(vars map[string]any) string {

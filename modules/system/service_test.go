@@ -2,6 +2,7 @@ package system
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -124,4 +125,53 @@ func TestServiceSysV(t *testing.T) {
 			t.Errorf("result %v", o.res)
 		}
 	})
+}
+
+// TestServiceMgrProbe checks the probe against ServiceMgrFactCollector's
+// rules on fake roots (PATH holds a systemctl stand-in).
+func TestServiceMgrProbe(t *testing.T) {
+	bin := t.TempDir()
+	os.WriteFile(filepath.Join(bin, "systemctl"), []byte("#!/bin/sh\nexit 0\n"), 0o755)
+	cases := []struct {
+		name  string
+		comm  string
+		setup func(root string)
+		want  string
+	}{
+		{"pid 1 named", "process_api", nil, "process_api"},
+		{"pid 1 mapped", "runit-init", nil, "runit"},
+		{"procd", "procd", nil, "openwrt_init"},
+		{"systemd", "systemd", nil, "systemd"},
+		{"init and booted", "init", func(r string) { os.MkdirAll(r+"/run/systemd/system", 0o755) }, "systemd"},
+		{"shell, init.d", "bash", func(r string) { os.MkdirAll(r+"/etc/init.d", 0o755) }, "sysvinit"},
+		{"init links to systemd offline", "init", func(r string) {
+			os.MkdirAll(r+"/sbin", 0o755)
+			os.MkdirAll(r+"/etc/init.d", 0o755)
+			os.Symlink("/lib/systemd/systemd", r+"/sbin/init")
+		}, "systemd"},
+		{"openrc", "init", func(r string) { os.MkdirAll(r+"/sbin", 0o755); os.WriteFile(r+"/sbin/openrc", nil, 0o755) }, "openrc"},
+		{"nothing", "sh", nil, "service"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			os.MkdirAll(root+"/proc/1", 0o755)
+			os.WriteFile(root+"/proc/1/comm", []byte(c.comm+"\n"), 0o644)
+			if c.setup != nil {
+				c.setup(root)
+			}
+			old := rootDir
+			rootDir = root
+			defer func() { rootDir = old }()
+			cmd := exec.Command("/bin/sh", "-c", serviceMgrProbe())
+			cmd.Env = append(os.Environ(), "PATH="+bin+":/usr/bin:/bin")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(string(out)); got != c.want {
+				t.Errorf("service_mgr %q, want %q", got, c.want)
+			}
+		})
+	}
 }

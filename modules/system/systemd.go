@@ -181,6 +181,7 @@ func runSystemd(ctx context.Context, req *modules.Request, s *Systemd) (*modules
 		if fallback[0] == "isen0" {
 			fb.raw(fmt.Sprintf(`case $(cat "$__gp_t/o" 2>/dev/null | tr -d ' \n') in %s) ;; *) __gp_run luf0 %s list-unit-files %s || __gp_run bare %s ;; esac`,
 				strings.Join(enabledStateList(), "|"), sc, q, sc))
+			fb.run("scpath", `printf '%s' "$__gp_sc"`)
 		}
 		out, _, _, err := req.Conn.Exec(ctx, fb.String(), nil)
 		if err != nil {
@@ -197,11 +198,16 @@ func runSystemd(ctx context.Context, req *modules.Request, s *Systemd) (*modules
 			} else if l, ok := fr["luf0"]; ok && l.RC == 0 {
 				isSystemd = true
 			} else if bare, ok := fr["bare"]; ok && bare.RC != 0 {
-				msg := strings.TrimSpace(bare.Err)
-				if msg == "" {
-					msg = strings.TrimSpace(bare.Out)
+				// run_command(systemctl, check_rc=True): cmd is the path
+				// get_bin_path found, msg stderr without trailing space;
+				// the action plugin adds the *_lines.
+				cmd := fr["scpath"].Out
+				if cmd == "" {
+					cmd = "systemctl"
 				}
-				return &modules.Result{Failed: true, Msg: msg, Data: map[string]any{"cmd": "systemctl", "rc": bare.RC, "stdout": bare.Out, "stderr": bare.Err}}, nil
+				return &modules.Result{Failed: true, Msg: strings.TrimRight(bare.Err, " \t\r\n\f\v"), Data: map[string]any{
+					"cmd": cmd, "rc": bare.RC, "stdout": bare.Out, "stderr": bare.Err,
+					"stdout_lines": pyLines(bare.Out), "stderr_lines": pyLines(bare.Err)}}, nil
 			}
 		}
 	}
@@ -363,6 +369,15 @@ func enabledFrom(x cmdResult, scope string, isInitd, sysvOn bool) bool {
 		}
 	}
 	return false
+}
+
+// pyLines is str.splitlines() as a result list ([] when empty).
+func pyLines(s string) []any {
+	out := []any{}
+	for _, l := range splitLines(s) {
+		out = append(out, l)
+	}
+	return out
 }
 
 // splitLines is Python's str.splitlines for \n and \r\n text.

@@ -121,20 +121,62 @@ func TestParseShowMultiline(t *testing.T) {
 	}
 }
 
-// TestServiceDetectsSystemd: without facts or use=, service finds systemctl
-// on the target (here the stand-in, with no init script nor service tool
-// to use instead) and acts as systemd.
+// fakeRoot points the service manager probe at a directory holding
+// proc/1/comm with comm and, when booted, systemd's run/systemd/system/.
+func fakeRoot(t *testing.T, comm string, booted bool) {
+	t.Helper()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "proc", "1"), 0o755)
+	os.WriteFile(filepath.Join(dir, "proc", "1", "comm"), []byte(comm+"\n"), 0o644)
+	if booted {
+		os.MkdirAll(filepath.Join(dir, "run", "systemd", "system"), 0o755)
+	}
+	old := rootDir
+	rootDir = dir
+	t.Cleanup(func() { rootDir = old })
+}
+
+// TestServiceDetectsSystemd: without facts or use=, service works out the
+// service_mgr fact on the target (here systemd booted the fake root, PID 1
+// is "init") and acts as systemd, with the systemctl stand-in.
 func TestServiceDetectsSystemd(t *testing.T) {
 	conn, state := fakeSystemd(t)
-	if _, err := os.Stat("/etc/init.d/web"); err == nil {
-		t.Skip("host has an init script named web")
-	}
+	fakeRoot(t, "init", true)
 	o := runModule(t, conn, "service", map[string]any{"name": "web", "state": "started"}, false)
 	if o.res["changed"] != true || o.res["state"] != "started" || o.res["status"] == nil {
 		t.Fatalf("result %v", o.res)
 	}
 	if calls := mutating(readCalls(t, state)); !reflect.DeepEqual(calls, []string{"start web"}) {
 		t.Errorf("calls %q", calls)
+	}
+}
+
+// TestServiceNotBootedWithSystemd: systemctl is installed, but PID 1 is
+// not systemd (a container): service_mgr is PID 1's name, the service
+// action runs the service module, which does not call systemctl and finds
+// no init script.
+func TestServiceNotBootedWithSystemd(t *testing.T) {
+	conn, state := fakeSystemd(t)
+	fakeRoot(t, "process_api", false)
+	if _, err := os.Stat("/etc/init.d/web"); err == nil {
+		t.Skip("host has an init script named web")
+	}
+	o := runModule(t, conn, "service", map[string]any{"name": "web", "state": "started"}, false)
+	if o.res["failed"] != true || o.res["msg"] != "Could not find the requested service web: host" {
+		t.Errorf("result %v", o.res)
+	}
+	if calls := readCalls(t, state); len(calls) != 0 {
+		t.Errorf("systemctl called: %q", calls)
+	}
+	// Neither PID 1 nor the canaries tell: /sbin/init is not a link to
+	// systemd in the fake root, no init.d there: the generic service.
+	fakeRoot(t, "sh", false)
+	o = runModule(t, conn, "service", map[string]any{"name": "web", "state": "started"}, false)
+	if o.res["msg"] != "Could not find the requested service web: host" {
+		t.Errorf("result %v", o.res)
+	}
+	if calls := readCalls(t, state); len(calls) != 0 {
+		t.Errorf("systemctl called: %q", calls)
 	}
 }
 

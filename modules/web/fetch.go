@@ -227,6 +227,7 @@ func fetch(ctx context.Context, rawURL string, o urlOptions) *response {
 		if err != nil {
 			return fail(requestError(err))
 		}
+		restoreConnectionClose(resp)
 		data, rerr := readBody(resp, o.Decompress, method)
 		resp.Body.Close()
 		if rerr != nil {
@@ -304,6 +305,16 @@ func fetch(ctx context.Context, rawURL string, o urlOptions) *response {
 		info["url"] = cur
 		info["status"] = code
 		return r
+	}
+}
+
+// restoreConnectionClose puts back the "Connection: close" response header
+// that net/http removes from an HTTP/1.1 response (it reports it as
+// resp.Close instead); urllib keeps it, so fetch_url's info has
+// "connection": "close".
+func restoreConnectionClose(resp *http.Response) {
+	if resp.Close && resp.ProtoAtLeast(1, 1) && resp.Header != nil && resp.Header["Connection"] == nil {
+		resp.Header["Connection"] = []string{"close"}
 	}
 }
 

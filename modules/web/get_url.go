@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +37,7 @@ type GetURL struct {
 	Force              bool           `arg:"force" doc:"Download even when dest exists."`
 	Timeout            int            `arg:"timeout" default:"10" doc:"Socket timeout in seconds."`
 	Headers            map[string]any `arg:"headers" doc:"Request headers."`
-	TmpDest            string         `arg:"tmp_dest" doc:"Accepted; goplay stages downloads on the controller."`
+	TmpDest            string         `arg:"tmp_dest" doc:"Directory named in the result's src (goplay downloads on the controller and writes dest directly)."`
 	UnredirectedHeader []string       `arg:"unredirected_headers" doc:"Headers not sent on redirects."`
 	Decompress         bool           `arg:"decompress" default:"true" doc:"Decompress gzip responses."`
 	Ciphers            []string       `arg:"ciphers" doc:"TLS ciphers (accepted, not applied)."`
@@ -165,14 +168,16 @@ func (g *GetURL) Run(ctx context.Context, req *modules.Request) (*modules.Result
 	if algorithm != "" && algorithm != "sha1" {
 		algs = append(algs, algorithm)
 	}
+	tmpBase := newTmpSrc(g.TmpDest, req)
 	probe := func(p string) (*fileStat, *fileStat, error) {
-		s := probeScript(shPath(p), algs, "") + probeScript(`$(dirname -- "$p")`, nil, "dir_") + "echo umask=$(umask)\n"
+		s := probeScript(shPath(p), algs, "") + probeScript(`$(dirname -- "$p")`, nil, "dir_") + "echo umask=$(umask)\n" + tmpBase.script
 		out, _, _, err := conn.Exec(ctx, s, nil)
 		if err != nil {
 			return nil, nil, err
 		}
 		st := parseProbe(out, "")
 		st.umask = parseUmask(out)
+		tmpBase.parse(out)
 		stats[p] = st
 		return st, parseProbe(out, "dir_"), nil
 	}
@@ -229,15 +234,7 @@ func (g *GetURL) Run(ctx context.Context, req *modules.Request) (*modules.Result
 		return finish(res)
 	}
 	result["elapsed"] = int(time.Since(start).Seconds())
-	tmpsrc := ""
-	if req.Tmp != "" {
-		if f, err := os.CreateTemp(req.Tmp, "tmp"); err == nil {
-			tmpsrc = f.Name()
-			f.Write(r.Body)
-			f.Close()
-			defer os.Remove(tmpsrc)
-		}
-	}
+	tmpsrc := tmpBase.name()
 	result["src"] = tmpsrc
 
 	if destIsDir {
@@ -376,4 +373,72 @@ func urlFilename(u string) string {
 		return "index.html"
 	}
 	return path.Base(p)
+}
+
+// defaultRemoteTmp is Ansible's default remote_tmp.
+const defaultRemoteTmp = "~/.ansible/tmp"
+
+// tmpSrc names the temporary file that Ansible's get_url downloads into
+// before copying it to dest, for the result's src: mkstemp's
+// "tmpXXXXXXXX" in tmp_dest, else in the module's tmpdir, the
+// "ansible-tmp-TIME-PID-RANDOM" directory the action plugin made in
+// remote_tmp (expanded by the target's shell). goplay downloads on the
+// controller and writes dest directly, so nothing is created under that
+// name; the target's shell only expands the directory (in the probe).
+type tmpSrc struct {
+	script string // prints tmpMarker and the expanded directory
+	dir    string // after parse
+	module string // ansible-tmp-… to append to dir, "" for tmp_dest
+}
+
+const tmpMarker = "gp_tmpsrc_dir="
+
+func newTmpSrc(tmpDest string, req *modules.Request) *tmpSrc {
+	t := &tmpSrc{}
+	if tmpDest != "" {
+		t.script = fmt.Sprintf("printf '%s%%s\\n' %s\n", tmpMarker, shPath(tmpDest))
+		return t
+	}
+	base := defaultRemoteTmp
+	if s, ok := req.Args["_ansible_remote_tmp"].(string); ok && strings.TrimSpace(s) != "" {
+		base = strings.TrimSpace(s)
+	} else if s, ok := req.Vars["ansible_remote_tmp"].(string); ok && strings.TrimSpace(s) != "" {
+		base = strings.TrimSpace(s)
+	}
+	// As the sh shell plugin's mkdtemp: `echo BASE` with BASE unquoted.
+	t.script = fmt.Sprintf("echo %s\"`echo %s`\"\n", tmpMarker, strings.TrimRight(base, "/"))
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	t.module = fmt.Sprintf("ansible-tmp-%s-%d-%d", strconv.FormatFloat(float64(time.Now().UnixMicro())/1e6, 'f', -1, 64),
+		os.Getpid(), binary.BigEndian.Uint64(rnd[:])>>16)
+	return t
+}
+
+func (t *tmpSrc) parse(out []byte) {
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, tmpMarker); ok {
+			t.dir = strings.TrimRight(v, "/")
+			return
+		}
+	}
+}
+
+// name is the path Ansible's result shows as src.
+func (t *tmpSrc) name() string {
+	dir := t.dir
+	if t.module != "" {
+		dir += "/" + t.module
+	}
+	return dir + "/tmp" + pyTempName()
+}
+
+// pyTempName is the 8 random characters Python's tempfile puts in a name.
+func pyTempName() string {
+	const chars = "abcdefghijklmnopqrstuvwxyz0123456789_"
+	var b [8]byte
+	rand.Read(b[:])
+	for i := range b {
+		b[i] = chars[int(b[i])%len(chars)]
+	}
+	return string(b[:])
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -92,9 +94,38 @@ func newServer(t *testing.T) *httptest.Server {
 			send(500, []byte("err"), text)
 		}
 	})
-	srv := httptest.NewServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener = pyListener{srv.Listener}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// pyListener's connections drop the "Connection: close" header net/http's
+// server adds when the request asks to close: server.py (Python's
+// BaseHTTPRequestHandler) closes without saying so.
+type pyListener struct{ net.Listener }
+
+func (l pyListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return pyConn{c}, nil
+}
+
+type pyConn struct{ net.Conn }
+
+func (c pyConn) Write(b []byte) (int, error) {
+	const hdr = "\r\nConnection: close\r\n"
+	if i := bytes.Index(b, []byte(hdr)); i >= 0 && bytes.HasPrefix(b, []byte("HTTP/")) {
+		out := append(append([]byte{}, b[:i+2]...), b[i+len(hdr):]...)
+		if _, err := c.Conn.Write(out); err != nil {
+			return 0, err
+		}
+		return len(b), nil
+	}
+	return c.Conn.Write(b)
 }
 
 type recorded struct {
@@ -522,5 +553,30 @@ func TestGetURLBackupAndDisposition(t *testing.T) {
 	got, _ = runModule(t, "get_url", map[string]any{"url": srv.URL + "/x", "dest": dir + "/report.csv"}, true)
 	if got["changed"] != true || got["checksum_src"] != "da39a3ee5e6b4b0d3255bfef95601890afd80709" {
 		t.Errorf("check: %v", got)
+	}
+}
+
+// TestGetURLTmpSrc: src names the file Ansible's get_url downloads into,
+// mkstemp's tmpXXXXXXXX in the module's tmpdir (an ansible-tmp-TIME-PID-RAND
+// directory of remote_tmp, expanded by the target's shell) or in tmp_dest;
+// nothing is created there.
+func TestGetURLTmpSrc(t *testing.T) {
+	srv := newServer(t)
+	dir := t.TempDir()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	sum := "sha256:" + strings.Repeat("0", 64)
+	got, _ := runModule(t, "get_url", map[string]any{"url": srv.URL + "/text", "dest": filepath.Join(dir, "a"), "checksum": sum}, false)
+	src, _ := got["src"].(string)
+	re := regexp.MustCompile(`^` + regexp.QuoteMeta(home) + `/\.ansible/tmp/ansible-tmp-[0-9]+(\.[0-9]+)?-[0-9]+-[0-9]+/tmp[a-z0-9_]{8}$`)
+	if got["failed"] != true || !re.MatchString(src) {
+		t.Errorf("src %q (%v)", src, got)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".ansible")); !os.IsNotExist(err) {
+		t.Errorf("~/.ansible created (%v)", err)
+	}
+	got, _ = runModule(t, "get_url", map[string]any{"url": srv.URL + "/text", "dest": filepath.Join(dir, "b"), "tmp_dest": "~/dl"}, false)
+	if src, _ := got["src"].(string); !regexp.MustCompile(`^` + regexp.QuoteMeta(home) + `/dl/tmp[a-z0-9_]{8}$`).MatchString(src) {
+		t.Errorf("tmp_dest src %q", src)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -85,6 +86,72 @@ func (bc *becomeCmd) wrap(cmd string) string {
 		}
 		return strings.Join([]string{exe, flags, prompt, "-u " + user, successCmd}, " ")
 	}
+}
+
+// moduleCwd makes cmd, run as an unprivileged become user, start where an
+// Ansible module does. AnsibleModule (module_utils/basic.py _set_cwd)
+// stays in the current directory when it can read it; otherwise it moves to
+// its tmpdir, which for an unprivileged become user (the action plugin
+// passes no _ansible_tmpdir then) is a new
+// "ansible-moduletmp-<time>-<8 random>" directory (0700) in the become
+// user's remote_tmp, created with that base if missing and removed when the
+// module exits; failing that, to $HOME, then to the temp directory. The
+// typical case is a root login (cwd /root) becoming another user. root can
+// read any directory, so become to root leaves cmd alone. cmd runs in a
+// subshell so that the directory is removed however it exits.
+func moduleCwd(b *Become, cmd string) string {
+	switch b.User {
+	case "", "root", "toor":
+		return cmd
+	}
+	base := b.RemoteTmp
+	if base == "" {
+		base = "~/.ansible/tmp"
+	}
+	// Python's os.path.expanduser(os.path.expandvars(remote_tmp)).
+	var q string
+	if rest, ok := strings.CutPrefix(base, "~/"); ok {
+		q = `"$HOME"/"` + dqEscape(rest) + `"`
+	} else if base == "~" {
+		q = `"$HOME"`
+	} else {
+		q = `"` + dqEscape(base) + `"`
+	}
+	dir := fmt.Sprintf("ansible-moduletmp-%s-%s", strconv.FormatFloat(float64(time.Now().UnixMicro())/1e6, 'f', -1, 64), pyTempChars())
+	return `__gp_md=
+if [ ! -r . ]; then
+  __gp_mb=` + q + `
+  if { [ -d "$__gp_mb" ] || ( umask 077 && mkdir -p -- "$__gp_mb" ); } 2>/dev/null && ( umask 077 && mkdir -- "$__gp_mb"/` + dir + ` ) 2>/dev/null; then
+    __gp_md="$__gp_mb"/` + dir + `
+    cd -- "$__gp_md"
+  elif [ -r "$HOME" ] && cd -- "$HOME" 2>/dev/null; then :
+  else cd -- "${TMPDIR:-/tmp}" 2>/dev/null
+  fi
+fi
+(
+` + cmd + `
+)
+__gp_rc=$?
+if [ -n "$__gp_md" ]; then cd / && rm -rf -- "$__gp_md"; fi
+exit $__gp_rc`
+}
+
+// dqEscape escapes s for a double-quoted shell word, leaving $ so that
+// variables expand (as os.path.expandvars does).
+func dqEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "`", "\\`")
+	return r.Replace(s)
+}
+
+// pyTempChars is the 8 random characters Python's tempfile puts in a name.
+func pyTempChars() string {
+	const chars = "abcdefghijklmnopqrstuvwxyz0123456789_"
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = chars[int(b[i])%len(chars)]
+	}
+	return string(b[:])
 }
 
 var suPrompt = lazyRegexp(`(?i)^((\w+'s )?(` + strings.Join([]string{

@@ -89,6 +89,10 @@ type Become struct {
 	Exe string
 	// Password answers the password prompt.
 	Password string
+	// RemoteTmp is remote_tmp ("": ~/.ansible/tmp), where a command run as
+	// an unprivileged become user moves when it cannot read the login
+	// directory (see moduleCwd).
+	RemoteTmp string
 }
 
 // resolved is a Config with every setting decided.
@@ -102,6 +106,7 @@ type resolved struct {
 	home       string
 	identities []identity
 	strict     string // "yes", "no" or "accept-new"
+	strictAsk  bool   // strict "yes" from StrictHostKeyChecking=ask (the default): ssh would prompt on a terminal
 	userKnown  []string
 	globalKnwn []string
 	proxyJump  string
@@ -317,7 +322,11 @@ func resolve(cfg Config) (*resolved, error) {
 			r.strict = "no"
 		case "accept-new":
 			r.strict = "accept-new"
+		case "ask":
+			r.strictAsk = true
 		}
+	} else {
+		r.strictAsk = true
 	}
 	multi := func(key string) ([]string, bool) {
 		if v, ok := cl.opts[key]; ok {

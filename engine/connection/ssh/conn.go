@@ -116,12 +116,16 @@ func (c *Conn) closedError(err error) *UnreachableError {
 // 255 when the command was killed by a signal or no status came back, as
 // ssh reports it. err is an *UnreachableError when the connection failed, a
 // *BecomeError when privilege escalation failed, or ctx's error.
+//
+// With become to a user other than root, cmd runs where an Ansible module
+// would: when that user cannot read the login directory, in a fresh
+// ansible-moduletmp directory of its remote_tmp (see moduleCwd).
 func (c *Conn) Exec(ctx context.Context, cmd string, stdin io.Reader) ([]byte, []byte, int, error) {
 	full := cmd
 	var bc *becomeCmd
 	if b := c.r.cfg.Become; b != nil {
 		bc = newBecomeCmd(b, c.r.timeout)
-		full = bc.wrap(cmd)
+		full = bc.wrap(moduleCwd(b, cmd))
 	}
 	full = "/bin/sh -c " + ShellQuote(full)
 	return c.run(ctx, full, stdin, bc, false)

@@ -44,6 +44,22 @@ func (e *UnreachableError) Error() string {
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
+// FailureError is a connection failure that Ansible reports as a task
+// failure (FAILED! with only msg), not UNREACHABLE: an AnsibleError the
+// ssh plugin raises, e.g. for a password login to a host whose key is not
+// known (sshpass exits 6 at ssh's host key prompt).
+type FailureError struct {
+	Msg string
+}
+
+func (e *FailureError) Error() string { return e.Msg }
+
+// TaskFailure marks the error as a task failure for the runner.
+func (e *FailureError) TaskFailure() {}
+
+// passwordHostKeyMsg is the ssh plugin's AnsibleError when sshpass exits 6.
+const passwordHostKeyMsg = "Using a SSH password instead of a key is not possible because Host Key checking is enabled and sshpass does not support this.  Please add this host's fingerprint to your known_hosts file to manage this host."
+
 // BecomeError is a failed privilege escalation; Ansible reports it as a
 // task failure (FAILED!, not UNREACHABLE) with Msg as msg:
 // "Missing sudo password", "Incorrect sudo password",

@@ -22,7 +22,7 @@ type hostKeyChecker struct {
 	r       *resolved
 	db      ssh.HostKeyCallback // nil when no known_hosts file exists
 	mu      sync.Mutex
-	refusal *UnreachableError
+	refusal error // *UnreachableError or *FailureError
 }
 
 func newHostKeyChecker(r *resolved) (*hostKeyChecker, error) {
@@ -158,7 +158,22 @@ func (h *hostKeyChecker) callback(addr string, _ net.Addr, key ssh.PublicKey) er
 			if h.r.strict == "accept-new" && len(ke.Want) == 0 {
 				return nil
 			}
+			if h.r.strictAsk && h.r.cfg.Password != "" {
+				// ssh asks "Are you sure you want to continue
+				// connecting" on sshpass's terminal; sshpass exits 6.
+				fe := &FailureError{Msg: passwordHostKeyMsg}
+				h.mu.Lock()
+				h.refusal = fe
+				h.mu.Unlock()
+				return fe
+			}
 			msg = "Host key verification failed."
+			if !h.r.strictAsk {
+				// StrictHostKeyChecking=yes says why before failing;
+				// ask without a terminal just fails.
+				msg = fmt.Sprintf("No %s host key is known for %s and you have requested strict checking.\r\n%s",
+					keyTypeName(key.Type()), displayHost(host, port), msg)
+			}
 			break
 		}
 		msg = changedKeyMessage(h.r, key, same)

@@ -61,7 +61,8 @@ func (p *Pool) Dials() int64 { return p.dials.Load() }
 
 // Get returns a Conn for cfg, connecting if the pool has no live
 // connection for cfg's user@host:port. Connection failures are
-// *UnreachableError.
+// *UnreachableError, or *FailureError for the few that Ansible reports as a
+// task failure.
 func (p *Pool) Get(ctx context.Context, cfg Config) (*Conn, error) {
 	r, err := resolve(cfg)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -265,6 +266,34 @@ func TestUnknownHostKey(t *testing.T) {
 	}
 	if err.Error() != "Failed to connect to the host via ssh: Host key verification failed." {
 		t.Errorf("Error() = %q", err.Error())
+	}
+}
+
+// TestUnknownHostKeyStrict: with StrictHostKeyChecking=yes ssh says why
+// before failing; with a password (sshpass) and the default ask, ssh's
+// prompt makes sshpass exit 6, which Ansible reports as a task failure.
+func TestUnknownHostKeyStrict(t *testing.T) {
+	env := sshtest.Start(t, sshtest.Options{})
+	s := env.Servers[0]
+	cfg := testConfig(t, env, 0)
+	empty := filepath.Join(t.TempDir(), "known_hosts")
+	os.WriteFile(empty, nil, 0o644)
+	cfg.KnownHostsFiles = []string{empty}
+	cfg.CommonArgs = "-o StrictHostKeyChecking=yes"
+	_, err := newPool(t).Get(context.Background(), cfg)
+	want := fmt.Sprintf("No ED25519 host key is known for [%s]:%d and you have requested strict checking.\r\nHost key verification failed.", s.Addr, s.Port)
+	if ue := unreachable(t, err); ue.Msg != want {
+		t.Errorf("msg %q, want %q", ue.Msg, want)
+	}
+	cfg.Password = "secret"
+	if _, err := newPool(t).Get(context.Background(), cfg); unreachable(t, err).Msg != want {
+		t.Errorf("password, strict: %v", err)
+	}
+	cfg.CommonArgs = ""
+	_, err = newPool(t).Get(context.Background(), cfg)
+	var fe *FailureError
+	if !errors.As(err, &fe) || !strings.HasPrefix(fe.Msg, "Using a SSH password instead of a key is not possible because Host Key checking is enabled") {
+		t.Errorf("password, ask: %T %v", err, err)
 	}
 }
 
@@ -673,6 +702,51 @@ func TestBecomeSudo(t *testing.T) {
 	out, _, rc, err := mustGet(t, newPool(t), cfg).Exec(context.Background(), "id -un; cat", strings.NewReader("in"))
 	if err != nil || rc != 0 || string(out) != env.User+"\nin" {
 		t.Fatalf("%q rc=%d %v", out, rc, err)
+	}
+}
+
+// TestBecomeCwd: a command run as another user from a root login starts,
+// as an Ansible module does, in a new ansible-moduletmp directory of that
+// user's ~/.ansible/tmp when it cannot read the login directory (/root),
+// removed afterwards whatever the exit status; with a readable directory
+// it stays there; ExecTTY (raw, script: no module) does not move.
+func TestBecomeCwd(t *testing.T) {
+	env := sshtest.Start(t, sshtest.Options{})
+	if !env.RootLogin || env.User == "root" {
+		t.Skip("needs root login and a separate login user")
+	}
+	if _, _, rc, _ := mustGet(t, newPool(t), testConfig(t, env, 0)).Exec(context.Background(), "command -v sudo", nil); rc != 0 {
+		t.Skip("sudo is not installed on the test host")
+	}
+	ctx := context.Background()
+	cfg := testConfig(t, env, 0)
+	cfg.User = "root"
+	cfg.Become = &Become{User: env.User}
+	c := mustGet(t, newPool(t), cfg)
+	home, _, _, _ := c.Exec(ctx, `printf %s "$HOME"`, nil)
+	if _, _, rc, _ := c.Exec(ctx, "[ -r /root ]", nil); rc == 0 {
+		t.Skip("/root is readable by " + env.User)
+	}
+	out, _, rc, err := c.Exec(ctx, "pwd; cat; exit 3", strings.NewReader("in"))
+	re := regexp.MustCompile(`^` + regexp.QuoteMeta(string(home)) + `/\.ansible/tmp/ansible-moduletmp-[0-9.]+-[a-z0-9_]{8}\nin$`)
+	if err != nil || rc != 3 || !re.MatchString(string(out)) {
+		t.Fatalf("got %q rc=%d %v", out, rc, err)
+	}
+	dir := strings.SplitN(string(out), "\n", 2)[0]
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("%s left behind (%v)", dir, err)
+	}
+	if out, _, _, _ := c.Exec(ctx, "cd /tmp && pwd", nil); string(out) != "/tmp\n" {
+		t.Errorf("explicit cd: %q", out)
+	}
+	out, _, _, _ = c.ExecTTY(ctx, "pwd")
+	if string(out) != "/root\r\n" {
+		t.Errorf("ExecTTY: %q", out)
+	}
+	// become to root leaves the command alone.
+	cfg.Become = &Become{}
+	if out, _, _, _ := mustGet(t, newPool(t), cfg).Exec(ctx, "pwd", nil); string(out) != "/root\n" {
+		t.Errorf("become root: %q", out)
 	}
 }
 
