@@ -885,6 +885,7 @@ func (l *loader) parseAction(ctx *taskCtx, t *Task, key string, vn, argsNode *ya
 		if err != nil {
 			return &Error{Msg: err.Error(), Pos: t.Pos, Parse: true}
 		}
+		t.ArgsKV = true
 		for _, p := range pairs {
 			args[p.Key] = p.Value
 			t.ArgOrder = append(t.ArgOrder, p.Key)

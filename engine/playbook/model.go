@@ -134,6 +134,9 @@ type Task struct {
 	Args   map[string]any
 	// ArgOrder keeps the order of k=v keys as written.
 	ArgOrder []string
+	// ArgsKV reports that the action's arguments were written as k=v text
+	// (Ansible's parse_kv: every value a plain str), not as a mapping.
+	ArgsKV bool
 
 	Loop        any
 	HasLoop     bool
@@ -174,3 +177,6 @@ func (t *Task) DisplayName() string {
 	}
 	return t.Action
 }
+
+// KVArgs reports whether the action's arguments were k=v text.
+func (t *Task) KVArgs() bool { return t.ArgsKV }

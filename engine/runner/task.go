@@ -758,6 +758,11 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 	}
 	var results []any
 	agg := map[string]any{"skipped": true}
+	origins := pr.loopOrigin(t, vars, loopVar)
+	if t.LoopWith != "" {
+		// lookup results are unsafe: with_* items are not templated again
+		markUnsafe(vars, loopVar)
+	}
 	for i, item := range items {
 		if pr.ctx.Err() != nil {
 			break
@@ -768,6 +773,7 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 		iv := make(map[string]any, len(vars)+4)
 		merge(iv, vars)
 		iv[loopVar] = item
+		iv[template.OriginKey] = origins(i)
 		if indexVar != "" {
 			iv[indexVar] = i
 		}
@@ -866,6 +872,10 @@ func undefinedMsg(err error, t *playbook.Task) string {
 	if errors.As(err, &ue) {
 		m := ue.Error()
 		return errorWithContext(fmt.Sprintf("The task includes an option with an undefined variable. The error was: %s. %s", m, m), t.Pos)
+	}
+	if m := err.Error(); strings.HasPrefix(m, "An unhandled exception occurred while templating ") {
+		// AnsibleJ2Vars' AnsibleError for a variable's template: no position
+		return m
 	}
 	if m, ok := templateSyntaxMsg(err); ok {
 		// AnsibleError with orig_exc: the Jinja message repeated, no
@@ -1050,7 +1060,7 @@ func condErrorMsg(conds []any, err error, t *playbook.Task) string {
 	var ce *template.ConditionalError
 	if errors.As(err, &ce) {
 		m := ce.Error()
-		if inner, ok := jinjaMessage(m); ok {
+		if inner, ok := jinjaMessage(m); ok && !strings.Contains(m, "An unhandled exception occurred while templating ") {
 			// the Jinja message repeated (AnsibleError's orig_exc)
 			m += ". " + inner
 		}
@@ -1196,7 +1206,7 @@ var noInvocation = map[string]bool{"raw": true, "script": true, "setup": true, "
 // runModule templates the arguments and runs the module once.
 func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any, delegate string) map[string]any {
 	r := pr.r
-	argsV, err := r.tpl.RenderValue(t.Args, vars)
+	argsV, classes, err := pr.renderArgs(t, vars)
 	if err != nil {
 		return errResult(undefinedMsg(err, t))
 	}
@@ -1330,6 +1340,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		factHost = delegate
 	}
 	pr.applyEffects(t, factHost, res, out)
+	pr.recordClasses(factHost, res, classes)
 	return out
 }
 

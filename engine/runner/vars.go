@@ -1,11 +1,16 @@
 package runner
 
 import (
-	"github.com/goplay/goplay/engine/template"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/goplay/goplay/engine/playbook"
+	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/template"
+	"github.com/goplay/goplay/modules"
 )
 
 // Omit is the value of the omit magic variable; arguments equal to it are
@@ -108,7 +113,16 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 		unsafe[k] = true
 	}
 	r.mu.Unlock()
+	unsafeFacts(r, host, unsafe)
 	v[template.UnsafeVarsKey] = unsafe
+	v[template.OriginKey] = &varOrigins{pr: pr, host: host, t: t, roles: roles}
+	if t != nil {
+		// Ansible's environment variable: the environment keyword's
+		// entries as written, outer first
+		v["environment"] = pr.environmentList(t)
+	}
+	// the vars magic variable: the variables as stored, read when used
+	v["vars"] = &template.VarsView{M: v}
 	return v
 }
 
@@ -294,5 +308,338 @@ func (pr *playRun) exposedRoles() []*playbook.Role {
 	}
 	out := make([]*playbook.Role, 0, len(pr.play.Roles)+len(pr.play.Imported)+len(pr.publicRoles))
 	out = append(append(append(out, pr.play.Roles...), pr.play.Imported...), pr.publicRoles...)
+	return out
+}
+
+// varOrigins tells the templater where a task's variables came from, for
+// the class names type_debug prints (template/provenance.go): YAML sources
+// give AnsibleUnicode, INI inventory values, extra vars and magic
+// variables str, registered results and facts AnsibleUnsafeText, set_fact
+// values the class of their rendering. It is consulted only when a class
+// is asked for, so it costs one small allocation per task.
+type varOrigins struct {
+	pr    *playRun
+	host  string
+	t     *playbook.Task
+	roles []*playbook.Role
+	// the host's inventory variables' classes, read on first use
+	invOnce sync.Once
+	inv     map[string]string
+}
+
+// magicNames are the magic variables (str, lists and dicts of str).
+var magicNames = map[string]bool{"inventory_hostname": true, "inventory_hostname_short": true,
+	"group_names": true, "groups": true, "inventory_file": true, "inventory_dir": true, "hostvars": true,
+	"play_hosts": true, "ansible_play_batch": true, "ansible_play_hosts": true, "ansible_play_hosts_all": true,
+	"ansible_play_name": true, "playbook_dir": true, "ansible_check_mode": true, "ansible_diff_mode": true,
+	"ansible_verbosity": true, "ansible_forks": true, "ansible_run_tags": true, "ansible_skip_tags": true,
+	"ansible_version": true, "omit": true, "ansible_config_file": true, "ansible_playbook_python": true,
+	"ansible_inventory_sources": true, "ansible_search_path": true, "role_name": true, "role_path": true,
+	"ansible_role_name": true, "role_names": true, "ansible_role_names": true, "vars": true}
+
+// invClasses maps the host's inventory variables to their class: those of
+// the inventory source (str from INI, AnsibleUnicode from YAML) and those
+// of group_vars/ and host_vars/ files (AnsibleUnicode).
+func (o *varOrigins) invClasses() map[string]string {
+	o.invOnce.Do(func() {
+		r := o.pr.r
+		out := map[string]string{}
+		h, ok := r.inv.Host(o.host)
+		if !ok {
+			o.inv = out
+			return
+		}
+		for k := range r.inv.HostVars(o.host) {
+			out[k] = template.ClassUnicode
+		}
+		inline := template.ClassStr
+		f, _ := r.inv.InventoryFile(o.host)
+		switch strings.ToLower(filepath.Ext(f)) {
+		case ".yml", ".yaml":
+			inline = template.ClassUnicode
+		}
+		for _, g := range h.Groups() {
+			gv, _ := r.inv.GroupVars(g)
+			for k := range gv {
+				out[k] = inline
+			}
+		}
+		for k := range h.Vars() {
+			out[k] = inline
+		}
+		o.inv = out
+	})
+	return o.inv
+}
+
+func (o *varOrigins) Origin(name string) string {
+	pr, r := o.pr, o.pr.r
+	if magicNames[name] {
+		return template.ClassStr
+	}
+	if name == "environment" && o.t != nil {
+		return template.ClassUnicode
+	}
+	if _, ok := r.opt.ExtraVars[name]; ok {
+		return template.ClassStr
+	}
+	for _, role := range o.roles {
+		if _, ok := role.Params[name]; ok {
+			return template.ClassUnicode
+		}
+	}
+	r.mu.Lock()
+	_, inNP := r.nonPersist[o.host][name]
+	reg := r.registered[o.host][name]
+	_, inIV := r.includeVars[o.host][name]
+	_, inFacts := r.facts[o.host][name]
+	r.mu.Unlock()
+	switch {
+	case reg:
+		return template.ClassUnsafe
+	case inNP:
+		if c := factClass(r, o.host, name); c != "" {
+			return c
+		}
+		return template.ClassUnicode
+	case inIV:
+		return template.ClassUnicode
+	}
+	if o.t != nil {
+		if _, ok := o.t.Vars[name]; ok {
+			return template.ClassUnicode
+		}
+		for _, b := range blockChain(o.t) {
+			if _, ok := b.Vars[name]; ok {
+				return template.ClassUnicode
+			}
+		}
+	}
+	for _, roles := range [][]*playbook.Role{pr.exposedRoles(), o.roles} {
+		for _, role := range roles {
+			if roleTreeHas(role, name, func(x *playbook.Role) map[string]any { return x.RoleVars }) {
+				return template.ClassUnicode
+			}
+		}
+	}
+	if _, ok := pr.varsFiles[o.host][name]; ok {
+		return template.ClassUnicode
+	}
+	if _, ok := pr.play.Vars[name]; ok {
+		return template.ClassUnicode
+	}
+	if inFacts || name == "ansible_facts" {
+		return template.ClassUnsafe
+	}
+	if c, ok := o.invClasses()[name]; ok {
+		return c
+	}
+	for _, roles := range [][]*playbook.Role{pr.exposedRoles(), o.roles} {
+		for _, role := range roles {
+			if roleTreeHas(role, name, func(x *playbook.Role) map[string]any { return x.Defaults }) {
+				return template.ClassUnicode
+			}
+		}
+	}
+	// magic variables
+	return template.ClassStr
+}
+
+func roleTreeHas(r *playbook.Role, name string, get func(*playbook.Role) map[string]any) bool {
+	for _, d := range r.Deps {
+		if roleTreeHas(d, name, get) {
+			return true
+		}
+	}
+	_, ok := get(r)[name]
+	return ok
+}
+
+// loopOrigins adds a loop variable's class to a task's origins: with_*
+// items come from a lookup (unsafe); loop: items have the class of the
+// loop value's strings (per item for a YAML list).
+type loopOrigins struct {
+	base template.Origins
+	name string
+	sh   *loopShared
+	idx  int
+}
+
+type loopShared struct {
+	once sync.Once
+	all  string
+	per  []string
+	get  func() (string, []string)
+}
+
+func (o *loopOrigins) Origin(name string) string {
+	if name == o.name {
+		sh := o.sh
+		sh.once.Do(func() { sh.all, sh.per = sh.get() })
+		if o.idx < len(sh.per) {
+			return sh.per[o.idx]
+		}
+		return sh.all
+	}
+	if o.base != nil {
+		return o.base.Origin(name)
+	}
+	return ""
+}
+
+// loopOrigin returns the origins of a loop's iteration i (vars are the
+// task's variables, loopVar the loop variable's name).
+func (pr *playRun) loopOrigin(t *playbook.Task, vars map[string]any, loopVar string) func(i int) template.Origins {
+	base, _ := vars[template.OriginKey].(template.Origins)
+	sh := &loopShared{get: func() (string, []string) {
+		if t.LoopWith != "" {
+			return template.ClassUnsafe, nil
+		}
+		if l, ok := t.Loop.([]any); ok {
+			per := make([]string, len(l))
+			for i, it := range l {
+				_, cls, err := pr.r.tpl.RenderValueClass(it, vars, template.ClassUnicode)
+				if err != nil || cls == "" {
+					cls = template.ClassStr
+				}
+				per[i] = cls
+			}
+			return template.ClassStr, per
+		}
+		_, cls, err := pr.r.tpl.RenderValueClass(t.Loop, vars, template.ClassUnicode)
+		if err != nil || cls == "" {
+			return template.ClassStr, nil
+		}
+		return cls, nil
+	}}
+	return func(i int) template.Origins {
+		return &loopOrigins{base: base, name: loopVar, sh: sh, idx: i}
+	}
+}
+
+// factClasses holds the class of each set_fact value per runner and host.
+var (
+	factClassMu sync.Mutex
+	factClasses = map[*Runner]map[string]map[string]string{}
+	factUnsafe  = map[*Runner]map[string]map[string]bool{}
+)
+
+// unsafeFacts adds the set_fact names of host whose values are unsafe
+// (they are not templated again, as Ansible's AnsibleUnsafe values).
+func unsafeFacts(r *Runner, host string, unsafe map[string]bool) {
+	factClassMu.Lock()
+	defer factClassMu.Unlock()
+	for k := range factUnsafe[r][host] {
+		unsafe[k] = true
+	}
+}
+
+func factClass(r *Runner, host, name string) string {
+	factClassMu.Lock()
+	defer factClassMu.Unlock()
+	return factClasses[r][host][name]
+}
+
+// renderArgs templates a task's arguments; for set_fact it also returns
+// the class of each value (k=v values are str, YAML ones AnsibleUnicode,
+// templated ones their rendering's).
+func (pr *playRun) renderArgs(t *playbook.Task, vars map[string]any) (any, map[string]string, error) {
+	if t.Module != "set_fact" {
+		v, err := pr.r.tpl.RenderValue(t.Args, vars)
+		return v, nil, err
+	}
+	raw := template.ClassUnicode
+	if kvArgs(t) {
+		raw = template.ClassStr
+	}
+	out := make(map[string]any, len(t.Args))
+	classes := make(map[string]string, len(t.Args))
+	keys := make([]string, 0, len(t.Args))
+	for k := range t.Args {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	newKeys := make([]string, 0, len(keys))
+	for _, k := range keys {
+		nk := k
+		if template.IsTemplate(k) {
+			rk, err := pr.r.tpl.RenderString(k, vars)
+			if err != nil {
+				return nil, nil, err
+			}
+			nk = rk
+		}
+		v, cls, err := pr.r.tpl.RenderValueClass(t.Args[k], vars, raw)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[nk] = v
+		classes[nk] = cls
+		newKeys = append(newKeys, nk)
+	}
+	pyfmt.SetOrder(out, newKeys)
+	return out, classes, nil
+}
+
+// recordClasses remembers the classes of the facts a set_fact set.
+func (pr *playRun) recordClasses(host string, res *modules.Result, classes map[string]string) {
+	if classes == nil || res == nil {
+		return
+	}
+	factClassMu.Lock()
+	defer factClassMu.Unlock()
+	for _, e := range res.Effects {
+		if sf, ok := e.(modules.SetFacts); ok {
+			if factClasses[pr.r] == nil {
+				factClasses[pr.r] = map[string]map[string]string{}
+			}
+			m := factClasses[pr.r][host]
+			if m == nil {
+				m = map[string]string{}
+				factClasses[pr.r][host] = m
+			}
+			if factUnsafe[pr.r] == nil {
+				factUnsafe[pr.r] = map[string]map[string]bool{}
+			}
+			u := factUnsafe[pr.r][host]
+			for k := range sf.Facts {
+				if c, ok := classes[k]; ok {
+					m[k] = c
+				} else {
+					delete(m, k)
+				}
+				if c := classes[k]; c == template.ClassUnsafe {
+					if u == nil {
+						u = map[string]bool{}
+						factUnsafe[pr.r][host] = u
+					}
+					u[k] = true
+				} else {
+					delete(u, k)
+				}
+			}
+		}
+	}
+}
+
+// kvArgs reports whether the task's arguments were written as k=v text
+// (whose values are plain str) rather than a YAML mapping.
+func kvArgs(t *playbook.Task) bool { return t.KVArgs() }
+
+// environmentList is the task's environment entries (play, roles and
+// blocks, then the task's), untemplated.
+func (pr *playRun) environmentList(t *playbook.Task) []any {
+	out := []any{}
+	out = append(out, pr.play.Environment...)
+	chain := blockChain(t)
+	chain = append(chain, t)
+	var seen []*playbook.Role
+	for _, p := range chain {
+		if p.Role != nil && !slices.Contains(seen, p.Role) {
+			seen = append(seen, p.Role)
+			out = append(out, p.Role.Environment...)
+		}
+		out = append(out, p.Environment...)
+	}
 	return out
 }

@@ -85,8 +85,31 @@
 //     recursive parser use unbounded stack; they are refused beyond 200
 //     levels with a syntax error.
 //
+// # Provenance of strings
+//
+// Ansible's strings are str subclasses recording where they came from
+// (AnsibleUnicode, AnsibleUnsafeText, str), which type_debug prints and
+// which decide whether a value is templated again. goplay keeps plain
+// strings and derives the class on demand (provenance.go): the runner
+// tells the class of each variable (an Origins under OriginKey), and the
+// evaluator follows a value from its variable through attributes, items,
+// filters and single-expression templates. Renders pay nothing for it
+// unless type_debug is used or RenderValueClass is called. A variable's
+// template errors are wrapped as AnsibleJ2Vars does ("An unhandled
+// exception occurred while templating ..."), including the 137 nested
+// levels of a variable that refers to itself.
+//
 // # Remaining differences from Ansible
 //
+//   - Classes are per variable, not per string: a set_fact dict mixing
+//     literal and templated strings, or a vars file value overridden by a
+//     host_vars one, may report another leaf's class. str % () of an
+//     AnsibleUnicode keeps AnsibleUnicode in Python, str here.
+//   - The recursion message's last words depend on where Python ran out
+//     of stack; goplay has " in comparison" for conditionals and " while
+//     calling a Python object" for dicts and lists, nothing otherwise (a
+//     loop: of a recursive variable says " while calling a Python object"
+//     in Ansible).
 //   - gonja's argument lists do not require commas (f(a b) is f(a, b)) and
 //     some other malformed templates parse where Jinja2 reports an error.
 //   - loop(...) of recursive loops, {% extends %}, {% block %},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 )
 
 // UndefinedError reports the use of an undefined variable, attribute or item.
@@ -67,4 +68,100 @@ func internalTrace() string {
 		return "\n" + string(debug.Stack())
 	}
 	return ""
+}
+
+// Ansible's recursion limit for a variable whose value refers to itself,
+// in nested variable templatings: Python's recursion limit is reached
+// after this many levels (AnsibleJ2Vars wraps the error at each level).
+const (
+	recursionLevels          = 137 // string values
+	recursionLevelsContainer = 119 // dicts and lists
+)
+
+// templateVar templates a variable's value v (a string, or lists and dicts
+// of them) as AnsibleJ2Vars.__getitem__ does: errors other than undefined
+// variables are reported as "An unhandled exception occurred while
+// templating '<v>'" around the original message.
+func (e *evaluator) templateVar(name string, v any, track bool) (res any, cls string) {
+	limit, where := recursionLevels, ""
+	if _, ok := v.(string); !ok {
+		limit, where = recursionLevelsContainer, " while calling a Python object"
+	}
+	if e.depth+1 >= limit {
+		panic(varError(v, &TemplateError{Msg: "recursive loop detected in template string: " + firstTemplate(v, 0) + ". " + recursionMsg + where}))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err := recoverErr(r)
+			var ue *UndefinedError
+			if errors.As(err, &ue) {
+				panic(err)
+			}
+			panic(varError(v, err))
+		}
+	}()
+	if s, ok := v.(string); ok {
+		return e.lazyString(s, track)
+	}
+	return e.lazy(name, v), ""
+}
+
+// firstTemplate is the first string holding template text in v.
+func firstTemplate(v any, depth int) string {
+	if depth > 20 {
+		return ""
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		for _, it := range x {
+			if hasTemplate(it, 0) {
+				return firstTemplate(it, depth+1)
+			}
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			if hasTemplate(x[k], 0) {
+				return firstTemplate(x[k], depth+1)
+			}
+		}
+	}
+	return pyStr(v)
+}
+
+// recursionMsg is Python's RecursionError message.
+const recursionMsg = "maximum recursion depth exceeded"
+
+const (
+	unhandledPrefix = "An unhandled exception occurred while templating '"
+	typeErrPrefix   = "Unexpected templating type error occurred on ("
+	syntaxPrefix    = "template error while templating string: "
+)
+
+// varError is AnsibleJ2Vars' error for a failure while templating the
+// variable value v: the message names the value, the Python class of the
+// error and its message (an AnsibleError's includes its original
+// exception's).
+func varError(v any, err error) error {
+	class := "ansible.errors.AnsibleError"
+	msg := err.Error()
+	var te *TemplateError
+	if errors.As(err, &te) {
+		switch {
+		case te.syntax && strings.HasPrefix(msg, syntaxPrefix):
+			inner := msg[len(syntaxPrefix):]
+			if j := strings.LastIndex(inner, ". String: "); j >= 0 {
+				msg += ". " + inner[:j]
+			}
+		case te.typeError && strings.HasPrefix(msg, typeErrPrefix):
+			if s, ok := v.(string); ok && strings.HasPrefix(msg[len(typeErrPrefix):], s+"): ") {
+				msg += ". " + msg[len(typeErrPrefix)+len(s)+3:]
+			}
+		case strings.HasPrefix(msg, unhandledPrefix), strings.HasPrefix(msg, "recursive loop detected"):
+		case strings.Contains(msg, "by zero"):
+			class = "ZeroDivisionError"
+		}
+	}
+	return &TemplateError{Msg: unhandledPrefix + pyStr(v) + "'. Error was a <class '" + class + "'>, original message: " + msg}
 }

@@ -34,6 +34,12 @@ type evaluator struct {
 	evalConcat                  bool // see Templar.renderText
 	steps                       int
 	locals                      map[string]bool // names set by the template itself
+	// provenance (provenance.go): track is set while a render records
+	// classes; localSrc is the expression each local was assigned from
+	track         *classTrack
+	localSrc      map[string]nodes.Expression
+	classDepth    int
+	classVisiting map[string]bool
 }
 
 const maxSteps = 2_000_000
@@ -59,7 +65,7 @@ const UnsafeVarsKey = "__goplay_unsafe"
 
 // noLazy lists variables never templated on access.
 var noLazy = map[string]bool{"hostvars": true, "groups": true, "group_names": true, "vars": true,
-	"ansible_facts": true, "omit": true, UnsafeVarsKey: true, "ansible_search_path": true}
+	"ansible_facts": true, "omit": true, UnsafeVarsKey: true, OriginKey: true, "ansible_search_path": true}
 
 func isUnsafe(vars map[string]any, name string) bool {
 	u, _ := vars[UnsafeVarsKey].(map[string]bool)
@@ -93,20 +99,9 @@ func hasTemplate(v any, depth int) bool {
 
 // lazy templates a variable's value, as Ansible does on each access.
 func (e *evaluator) lazy(name string, v any) any {
-	if e.depth > 40 {
-		panic(&TemplateError{Msg: "recursive loop detected in template string: " + pyStr(v)})
-	}
 	switch x := v.(type) {
 	case string:
-		r, err := e.t.renderAny(x, e.vars, e.depth+1)
-		if err != nil {
-			// Ansible names the variable's template before the reason
-			var ue *UndefinedError
-			if errors.As(err, &ue) {
-				panic(&UndefinedError{Msg: x + ": " + ue.Msg + ". " + ue.Msg})
-			}
-			panic(err)
-		}
+		r, _ := e.lazyString(x, e.track != nil)
 		return r
 	case []any:
 		out := make([]any, len(x))
@@ -127,6 +122,35 @@ func (e *evaluator) lazy(name string, v any) any {
 	return v
 }
 
+// lazyString renders a variable's template text; with track, it also
+// reports the class of the result's strings and marks this render unsafe
+// when the nested one was.
+func (e *evaluator) lazyString(x string, track bool) (any, string) {
+	r, cls, err := e.t.renderAnyT(x, e.vars, e.depth+1, track)
+	if err != nil {
+		// Ansible names the variable's template before the reason
+		var ue *UndefinedError
+		if errors.As(err, &ue) {
+			panic(&UndefinedError{Msg: x + ": " + ue.Msg + ". " + ue.Msg})
+		}
+		panic(err)
+	}
+	if cls == ClassUnsafe && e.track != nil {
+		e.track.unsafe = true
+	}
+	return r, cls
+}
+
+// setSrc records the expression a local variable is assigned from.
+func (e *evaluator) setSrc(names []string, x nodes.Expression) {
+	if e.localSrc == nil {
+		e.localSrc = map[string]nodes.Expression{}
+	}
+	for _, n := range names {
+		e.localSrc[n] = x
+	}
+}
+
 func (e *evaluator) setVar(name string, v any) {
 	if e.locals == nil {
 		e.locals = map[string]bool{}
@@ -140,10 +164,14 @@ func (e *evaluator) setVar(name string, v any) {
 
 func (e *evaluator) lookupName(name string) any {
 	if v, ok := e.ctx.Get(name); ok {
+		if e.track != nil && !e.locals[name] {
+			return e.trackedLookup(name, v, !noLazy[name] && !isUnsafe(e.vars, name) && hasTemplate(v, 0))
+		}
 		if !e.locals[name] && !noLazy[name] && !isUnsafe(e.vars, name) && hasTemplate(v, 0) {
 			// AnsibleJ2Vars: a variable's value is itself templated when
 			// it is used ("a: '{{ b }}'"), with the same variables.
-			return norm(e.lazy(name, v))
+			r, _ := e.templateVar(name, v, false)
+			return norm(r)
 		}
 		return norm(v)
 	}
@@ -374,7 +402,11 @@ func (e *evaluator) call(fn any, args []any, kw map[string]any) any {
 func (e *evaluator) evalFiltered(n *nodes.FilteredExpression) (any, bool) {
 	v := e.eval(n.Expression)
 	native := false
-	for _, fc := range n.Filters {
+	for i, fc := range n.Filters {
+		if isTypeDebug(fc.Name) {
+			v, native = e.typeDebug(fc, v, n.Expression, n.Filters[:i]), false
+			continue
+		}
 		v, native = e.applyFilter(fc, v)
 	}
 	return v, native
@@ -621,10 +653,11 @@ func sliceBounds(n, start, stop, step int, hasStart, hasStop bool) (int, int) {
 // ---- rendering ----
 
 type renderer struct {
-	e      *evaluator
-	b      strings.Builder
-	parts  int
-	native bool
+	e        *evaluator
+	b        strings.Builder
+	parts    int
+	native   bool
+	outClass string // the class of the last {{ }} (while tracking)
 }
 
 // maxOutput bounds the text one render may produce.
@@ -637,6 +670,7 @@ func (r *renderer) write(s string) {
 	r.b.WriteString(s)
 	r.parts++
 	r.native = false
+	r.outClass = ""
 }
 
 // dataText applies gonja's whitespace control to a text node.
@@ -672,9 +706,12 @@ func (r *renderer) render(list []nodes.Node) {
 			}
 		case *nodes.Comment:
 		case *nodes.Output:
-			v, native := e.evalOutput(n)
+			v, native, x := e.evalOutputX(n)
 			r.write(finalize(v))
 			r.native = native
+			if e.track != nil {
+				r.outClass = e.outputClass(x, v)
+			}
 		case *nodes.ControlStructureBlock:
 			r.statement(n.ControlStructure)
 		case nil:
@@ -687,16 +724,38 @@ func (r *renderer) render(list []nodes.Node) {
 // evalOutput evaluates a {{ }} and reports whether the value came straight
 // from a filter whose result Ansible keeps as text (NativeJinjaText).
 func (e *evaluator) evalOutput(n *nodes.Output) (any, bool) {
+	v, native, _ := e.evalOutputX(n)
+	return v, native
+}
+
+// evalOutputX is evalOutput that also gives the expression evaluated (nil
+// for the undefined of a false inline if without else).
+func (e *evaluator) evalOutputX(n *nodes.Output) (any, bool, nodes.Expression) {
 	x := n.Expression
 	if n.Condition != nil {
 		if !truthy(e.eval(n.Condition)) {
 			if n.Alternative == nil {
-				return condUndefined(n.Start), false
+				return condUndefined(n.Start), false, nil
 			}
 			x = n.Alternative
 		}
 	}
-	return e.evalNative(x)
+	v, native := e.evalNative(x)
+	return v, native, x
+}
+
+// outputClass is the class of the strings of one {{ }}'s value v: the
+// expression's for a string; a list or dict is printed and literal_eval'd
+// into plain str (AnsibleUnsafeText if it held unsafe values).
+func (e *evaluator) outputClass(x nodes.Expression, v any) string {
+	if x == nil {
+		return ClassStr
+	}
+	c := e.classOf(x)
+	if _, ok := v.(string); !ok && c != ClassUnsafe {
+		return ClassStr
+	}
+	return c
 }
 
 // evalNative evaluates x and reports whether its value is the text of a
@@ -843,6 +902,7 @@ func (r *renderer) renderFor(n *forStmt) {
 	e := r.e
 	items := toList(e.eval(n.iter))
 	targets := n.targets
+	e.setSrc(targets, n.iter)
 	saved := e.ctx
 	defer func() { e.ctx = saved }()
 	bind := func(item any) {
@@ -943,6 +1003,9 @@ func (r *renderer) renderSet(n *setStmt) {
 		}
 	} else {
 		v = e.eval(n.expr)
+	}
+	if n.body == nil && n.nsAttr == "" {
+		e.setSrc(n.targets, n.expr)
 	}
 	if n.nsAttr != "" {
 		ns, ok := e.lookupName(n.targets[0]).(*Namespace)

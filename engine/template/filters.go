@@ -372,6 +372,21 @@ func pyBasename(p string) string {
 	return p[strings.LastIndex(p, "/")+1:]
 }
 
+// pySplitext is posixpath.splitext: leading dots of the file name do not
+// start an extension.
+func pySplitext(p string) (string, string) {
+	sep := strings.LastIndex(p, "/")
+	dot := strings.LastIndex(p, ".")
+	if dot > sep {
+		for i := sep + 1; i < dot; i++ {
+			if p[i] != '.' {
+				return p[:dot], p[dot:]
+			}
+		}
+	}
+	return p, ""
+}
+
 func pyDirname(p string) string {
 	i := strings.LastIndex(p, "/") + 1
 	head := p[:i]
@@ -1100,6 +1115,10 @@ func init() {
 		},
 		"basename": func(e *evaluator, v any, args []any, kw map[string]any) any { return pyBasename(strArg(v)) },
 		"dirname":  func(e *evaluator, v any, args []any, kw map[string]any) any { return pyDirname(strArg(v)) },
+		"splitext": func(e *evaluator, v any, args []any, kw map[string]any) any {
+			root, ext := pySplitext(strArg(v))
+			return Tuple{root, ext}
+		},
 		"hash": func(e *evaluator, v any, args []any, kw map[string]any) any {
 			return hashHex(strArg(arg(args, kw, 0, "hashtype", "sha1")), strArg(v))
 		},

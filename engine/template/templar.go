@@ -98,6 +98,13 @@ func wrapErr(err error, src string) error {
 // text that looks like a list, dict or bool becomes that value. It is on
 // for convert_data=True renders (Render) and off otherwise (RenderString).
 func (t *Templar) renderText(src string, vars map[string]any, escape, evalConcat bool, depth int) (out string, native bool, err error) {
+	out, native, _, err = t.renderTextT(src, vars, escape, evalConcat, depth, nil)
+	return out, native, err
+}
+
+// renderTextT is renderText that, given a classTrack, records classes and
+// reports the class of the result's strings (provenance.go).
+func (t *Templar) renderTextT(src string, vars map[string]any, escape, evalConcat bool, depth int, tr *classTrack) (out string, native bool, cls string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = wrapErr(recoverErr(r), src)
@@ -105,13 +112,23 @@ func (t *Templar) renderText(src string, vars map[string]any, escape, evalConcat
 	}()
 	tpl, err := t.parse(src, escape)
 	if err != nil {
-		return "", false, wrapErr(err, src)
+		return "", false, "", wrapErr(err, src)
 	}
 	e := newEvaluator(t, vars, depth)
 	e.evalConcat = evalConcat
+	e.track = tr
 	r := &renderer{e: e}
 	r.render(tpl.Nodes)
-	return r.b.String(), r.parts == 1 && r.native, nil
+	if tr != nil {
+		cls = ClassStr
+		if r.parts == 1 && r.outClass != "" {
+			cls = r.outClass
+		}
+		if tr.unsafe {
+			cls = ClassUnsafe
+		}
+	}
+	return r.b.String(), r.parts == 1 && r.native, cls, nil
 }
 
 func countTrailingNewlines(s string) int {
@@ -146,27 +163,39 @@ func (t *Templar) render(s string, vars map[string]any, depth int) (res any, err
 
 // renderAny is Render without the final conversion to goplay's value types.
 func (t *Templar) renderAny(s string, vars map[string]any, depth int) (res any, err error) {
+	res, _, err = t.renderAnyT(s, vars, depth, false)
+	return res, err
+}
+
+// renderAnyT is renderAny that, with track, also reports the class of the
+// result's strings ("" for a string without template markers, whose class
+// is its origin's).
+func (t *Templar) renderAnyT(s string, vars map[string]any, depth int, track bool) (res any, cls string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, wrapErr(recoverErr(r), s)
 		}
 	}()
 	if !IsTemplate(s) {
-		return s, nil
+		return s, "", nil
 	}
 	if m := singleVarRe().FindStringSubmatch(s); m != nil {
 		if v, ok := vars[m[1]]; ok {
 			switch nv := norm(v).(type) {
 			case bool, int, float64:
-				return nv, nil
+				return nv, ClassStr, nil
 			case nil:
-				return nil, nil
+				return nil, ClassStr, nil
 			}
 		}
 	}
-	out, native, err := t.renderText(s, vars, true, true, depth)
+	var tr *classTrack
+	if track {
+		tr = &classTrack{}
+	}
+	out, native, cls, err := t.renderTextT(s, vars, true, true, depth, tr)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var result any = out
 	if !native && (strings.HasPrefix(out, "{") || strings.HasPrefix(out, "[") || out == "True" || out == "False") {
@@ -177,9 +206,15 @@ func (t *Templar) renderAny(s string, vars map[string]any, depth int) (res any, 
 	if str, ok := result.(string); ok {
 		if want := countTrailingNewlines(s); want > countTrailingNewlines(str) {
 			result = str + strings.Repeat("\n", want-countTrailingNewlines(str))
+			if cls != ClassUnsafe {
+				cls = ClassStr
+			}
 		}
+	} else if cls != ClassUnsafe && cls != "" {
+		// literal_eval'd text: plain str
+		cls = ClassStr
 	}
-	return result, nil
+	return result, cls, nil
 }
 
 // RenderString renders s to text: like Render, but the result is always the
@@ -375,6 +410,11 @@ func (t *Templar) checkConditional(orig string, vars map[string]any) (bool, erro
 			}
 		}
 		return false, &UndefinedError{Msg: "error while evaluating conditional (" + orig + "): " + ue.Msg + ". " + ue.Msg}
+	}
+	var te *TemplateError
+	if errors.As(err, &te) && strings.HasSuffix(te.Msg, ". "+recursionMsg) {
+		// Python runs out of stack in the comparison of the {% if %}
+		return false, &TemplateError{Msg: te.Msg + " in comparison"}
 	}
 	return false, err
 }

@@ -79,6 +79,8 @@ func norm(v any) any {
 	switch x := v.(type) {
 	case nil, bool, int, float64, string, []any, map[string]any, Tuple, *Undefined, *Callable, *Namespace, *loopCtx:
 		return v
+	case *VarsView:
+		return x.dict()
 	case int64:
 		return int(x)
 	case int32:
