@@ -181,3 +181,23 @@ func ExecTTY(ctx context.Context, c Conn, cmd string) (stdout, stderr []byte, rc
 	}
 	return c.Exec(ctx, cmd, nil)
 }
+
+// ScriptConn is implemented by connections that can run one of goplay's own
+// helper scripts (the file modules' and command's POSIX sh scripts) more
+// cheaply than Exec, possibly without forking a shell: the local connection
+// interprets them in-process. The results (stdout, stderr, rc, effects on
+// the target, consumption of stdin) are identical to Exec's; a connection
+// that cannot guarantee that for a script runs it with Exec. Wrappers that
+// change how commands run (become) must not forward it.
+type ScriptConn interface {
+	ExecScript(ctx context.Context, script string, stdin io.Reader) (stdout, stderr []byte, rc int, err error)
+}
+
+// RunScript runs one of goplay's helper scripts with c.ExecScript when c
+// offers it, else with c.Exec.
+func RunScript(ctx context.Context, c Conn, script string, stdin io.Reader) (stdout, stderr []byte, rc int, err error) {
+	if s, ok := c.(ScriptConn); ok {
+		return s.ExecScript(ctx, script, stdin)
+	}
+	return c.Exec(ctx, script, stdin)
+}

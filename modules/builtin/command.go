@@ -166,9 +166,9 @@ esac
 	var rc int
 	var err error
 	if stdin != nil {
-		stdout, stderr, rc, err = req.Conn.Exec(ctx, sc.String(), stdin)
+		stdout, stderr, rc, err = modules.RunScript(ctx, req.Conn, sc.String(), stdin)
 	} else {
-		stdout, stderr, rc, err = req.Conn.Exec(ctx, sc.String(), nil)
+		stdout, stderr, rc, err = modules.RunScript(ctx, req.Conn, sc.String(), nil)
 	}
 	end := time.Now()
 	if err != nil {

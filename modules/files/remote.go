@@ -140,7 +140,9 @@ func run(ctx context.Context, req *modules.Request, script string, stdin io.Read
 		stdin = data
 		full = fmt.Sprintf(`__gp_script=$(head -c %d) && eval "$__gp_script"`, len(full))
 	}
-	stdout, stderr, rc, err := req.Conn.Exec(ctx, full, stdin)
+	// The local connection may run the script in-process (not the eval
+	// form above, which it gives to a real shell).
+	stdout, stderr, rc, err := modules.RunScript(ctx, req.Conn, full, stdin)
 	if err != nil {
 		return nil, err
 	}

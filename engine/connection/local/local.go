@@ -66,39 +66,76 @@ func (c *Conn) ExecArgv(ctx context.Context, argv []string, dir string, stdin io
 		cmd.Dir = dir
 	}
 	cmd.Env = c.Env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}
+	var outBuf, errBuf bytes.Buffer
+	rc, err = c.runCmd(ctx, cmd, &outBuf, &errBuf)
+	return outBuf.Bytes(), errBuf.Bytes(), rc, err
+}
+
+// runCmd runs cmd in its own process group with its output going to stdout
+// and stderr (directly when they are files, else through pipes read until
+// every descendant closes them, as Python's communicate() does). A
+// non-zero exit status is rc, a death by signal N is rc -N; err is set when
+// cmd could not start or the context ended first (then the group is killed
+// and rc is -SIGKILL).
+func (c *Conn) runCmd(ctx context.Context, cmd *exec.Cmd, stdout, stderr io.Writer) (rc int, err error) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 
 	// The pipes are ours (not exec's copying goroutines), so that Wait
 	// returns when the process exits and we decide how long to wait for EOF.
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		return nil, nil, 0, err
+	var readers []*os.File
+	var writers []*os.File
+	closeAll := func() {
+		for _, f := range readers {
+			f.Close()
+		}
+		for _, f := range writers {
+			f.Close()
+		}
 	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		outR.Close()
-		outW.Close()
-		return nil, nil, 0, err
-	}
-	cmd.Stdout, cmd.Stderr = outW, errW
-	if err := cmd.Start(); err != nil {
-		outR.Close()
-		outW.Close()
-		errR.Close()
-		errW.Close()
-		return nil, nil, 0, err
-	}
-	outW.Close()
-	errW.Close()
-
-	var outBuf, errBuf bytes.Buffer
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); io.Copy(&outBuf, outR) }()
-	go func() { defer wg.Done(); io.Copy(&errBuf, errR) }()
+	var copies []func()
+	outs := []struct {
+		w   io.Writer
+		dst *io.Writer
+	}{{stdout, &cmd.Stdout}, {stderr, &cmd.Stderr}}
+	shared := sameWriter(stdout, stderr)
+	if shared {
+		// 2>&1: one pipe keeps the order of the writes.
+		outs = outs[:1]
+	}
+	for _, o := range outs {
+		if f, ok := o.w.(*os.File); ok {
+			*o.dst = f
+			continue
+		}
+		r, w, perr := os.Pipe()
+		if perr != nil {
+			closeAll()
+			return 0, perr
+		}
+		readers = append(readers, r)
+		writers = append(writers, w)
+		*o.dst = w
+		dst := o.w
+		copies = append(copies, func() { defer wg.Done(); io.Copy(dst, r) })
+	}
+	if shared {
+		cmd.Stderr = cmd.Stdout
+	}
+	if err := cmd.Start(); err != nil {
+		closeAll()
+		return 0, err
+	}
+	for _, w := range writers {
+		w.Close()
+	}
+	wg.Add(len(copies))
+	for _, f := range copies {
+		go f()
+	}
 	pipesDone := make(chan struct{})
 	go func() { wg.Wait(); close(pipesDone) }()
 
@@ -115,27 +152,37 @@ func (c *Conn) ExecArgv(ctx context.Context, argv []string, dir string, stdin io
 		case <-pipesDone:
 		case <-ctx.Done():
 			syscall.Kill(-pgid, syscall.SIGKILL)
-			c.drain(pipesDone, outR, errR)
-			return outBuf.Bytes(), errBuf.Bytes(), -int(syscall.SIGKILL), ctx.Err()
+			c.drain(pipesDone, readers...)
+			return -int(syscall.SIGKILL), ctx.Err()
 		}
 	case <-ctx.Done():
 		syscall.Kill(-pgid, syscall.SIGKILL)
 		<-waitDone
-		c.drain(pipesDone, outR, errR)
-		return outBuf.Bytes(), errBuf.Bytes(), -int(syscall.SIGKILL), ctx.Err()
+		c.drain(pipesDone, readers...)
+		return -int(syscall.SIGKILL), ctx.Err()
 	}
-	outR.Close()
-	errR.Close()
+	for _, r := range readers {
+		r.Close()
+	}
 
-	rc = 0
 	if waitErr != nil {
 		var ee *exec.ExitError
 		if !errors.As(waitErr, &ee) {
-			return outBuf.Bytes(), errBuf.Bytes(), 0, waitErr
+			return 0, waitErr
 		}
-		rc = exitCode(ee)
+		return exitCode(ee), nil
 	}
-	return outBuf.Bytes(), errBuf.Bytes(), rc, nil
+	return 0, nil
+}
+
+// sameWriter reports whether a and b are the same writer.
+func sameWriter(a, b io.Writer) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false // not comparable
+		}
+	}()
+	return a == b
 }
 
 // drain waits up to the grace period for the readers, then closes the pipes.
