@@ -375,11 +375,8 @@ func (r *Runner) closeConns() {
 
 // hostVarsSnapshot builds the hostvars magic variable: every inventory
 // host's variables without play or task scope.
-func (r *Runner) hostVarsSnapshot(play map[string]any) map[string]any {
+func (r *Runner) hostVarsSnapshot(magic func(v map[string]any, host string)) map[string]any {
 	out := map[string]any{}
-	for name := range r.inv.Groups()["all"] {
-		_ = name
-	}
 	for _, h := range r.allHostNames() {
 		v := r.inv.HostVars(h)
 		r.mu.Lock()
@@ -388,9 +385,8 @@ func (r *Runner) hostVarsSnapshot(play map[string]any) map[string]any {
 		}
 		if len(r.facts[h]) > 0 {
 			v["ansible_facts"] = factsDict(r.facts[h])
-		}
-		for k, x := range play {
-			v[k] = x
+		} else {
+			v["ansible_facts"] = map[string]any{}
 		}
 		for k, x := range r.includeVars[h] {
 			v[k] = x
@@ -402,9 +398,7 @@ func (r *Runner) hostVarsSnapshot(play map[string]any) map[string]any {
 		for k, x := range r.opt.ExtraVars {
 			v[k] = x
 		}
-		v["inventory_hostname"] = h
-		v["inventory_hostname_short"] = strings.SplitN(h, ".", 2)[0]
-		v["group_names"] = stringsToAny(r.inv.GroupNames(h))
+		magic(v, h)
 		out[h] = v
 	}
 	return out

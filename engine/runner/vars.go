@@ -127,15 +127,7 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 }
 
 func (pr *playRun) magicVars(v map[string]any, host string, t *playbook.Task, roles []*playbook.Role) {
-	r := pr.r
-	v["inventory_hostname"] = host
-	v["inventory_hostname_short"] = strings.SplitN(host, ".", 2)[0]
-	v["group_names"] = stringsToAny(r.inv.GroupNames(host))
-	groups := map[string]any{}
-	for g, hs := range r.inv.Groups() {
-		groups[g] = stringsToAny(hs)
-	}
-	v["groups"] = groups
+	pr.hostMagic(v, host)
 	active := pr.active(pr.batch)
 	v["ansible_play_batch"] = stringsToAny(active)
 	playHosts := pr.activeAll()
@@ -143,37 +135,6 @@ func (pr *playRun) magicVars(v map[string]any, host string, t *playbook.Task, ro
 	v["ansible_play_hosts"] = stringsToAny(playHosts)
 	v["ansible_play_hosts_all"] = stringsToAny(pr.allHosts)
 	v["ansible_play_name"] = pr.play.Name
-	v["playbook_dir"] = pr.play.Playbook.Dir
-	v["ansible_check_mode"] = r.opt.Check
-	v["ansible_diff_mode"] = r.opt.Diff
-	v["ansible_verbosity"] = r.opt.Verbosity
-	v["ansible_forks"] = r.opt.Forks
-	v["ansible_run_tags"] = runTags(r.opt.Tags)
-	v["ansible_skip_tags"] = stringsToAny(r.opt.SkipTags)
-	v["ansible_version"] = map[string]any{"full": "2.14.18", "major": 2, "minor": 14, "revision": 18, "string": "2.14.18"}
-	v["omit"] = Omit
-	if r.opt.ConfigFile != "" {
-		v["ansible_config_file"] = r.opt.ConfigFile
-	}
-	v["ansible_playbook_python"] = "/usr/bin/python3"
-	if src := r.opt.InventorySources; len(src) > 0 {
-		v["ansible_inventory_sources"] = stringsToAny(absAll(src))
-		if h, ok := r.inv.Host(host); ok {
-			_ = h
-		}
-		f := absPath(src[0])
-		if st := fileInfo(f); st == "dir" {
-			v["inventory_dir"] = f
-			v["inventory_file"] = f
-		} else if st == "file" {
-			v["inventory_dir"] = filepath.Dir(f)
-			v["inventory_file"] = f
-		}
-	}
-	if _, ok := v["inventory_dir"]; !ok {
-		v["inventory_dir"] = nil
-		v["inventory_file"] = nil
-	}
 	// ansible_search_path (Task.get_search_path): the roles' paths, inner
 	// first, then the task file's directory; lookups search it, then the
 	// playbook's directory.
@@ -201,6 +162,54 @@ func (pr *playRun) magicVars(v map[string]any, host string, t *playbook.Task, ro
 	v["ansible_play_role_names"] = roleNames
 	v["ansible_role_names"] = roleNames
 	v["hostvars"] = pr.hostvars()
+}
+
+// hostMagic sets the magic variables that Ansible computes without a play
+// or task (VariableManager._get_magic_variables with only the host), which
+// hostvars[host] holds too.
+func (pr *playRun) hostMagic(v map[string]any, host string) {
+	r := pr.r
+	v["inventory_hostname"] = host
+	v["inventory_hostname_short"] = strings.SplitN(host, ".", 2)[0]
+	v["group_names"] = stringsToAny(r.inv.GroupNames(host))
+	groups := map[string]any{}
+	for g, hs := range r.inv.Groups() {
+		groups[g] = stringsToAny(hs)
+	}
+	v["groups"] = groups
+	v["playbook_dir"] = pr.play.Playbook.Dir
+	v["ansible_check_mode"] = r.opt.Check
+	v["ansible_diff_mode"] = r.opt.Diff
+	v["ansible_verbosity"] = r.opt.Verbosity
+	v["ansible_forks"] = r.opt.Forks
+	v["ansible_run_tags"] = runTags(r.opt.Tags)
+	v["ansible_skip_tags"] = stringsToAny(r.opt.SkipTags)
+	v["ansible_version"] = map[string]any{"full": "2.14.18", "major": 2, "minor": 14, "revision": 18, "string": "2.14.18"}
+	v["omit"] = Omit
+	if r.opt.ConfigFile != "" {
+		v["ansible_config_file"] = r.opt.ConfigFile
+	} else {
+		v["ansible_config_file"] = nil // C.CONFIG_FILE is None
+	}
+	v["ansible_playbook_python"] = "/usr/bin/python3"
+	if src := r.opt.InventorySources; len(src) > 0 {
+		v["ansible_inventory_sources"] = stringsToAny(absAll(src))
+		if h, ok := r.inv.Host(host); ok {
+			_ = h
+		}
+		f := absPath(src[0])
+		if st := fileInfo(f); st == "dir" {
+			v["inventory_dir"] = f
+			v["inventory_file"] = f
+		} else if st == "file" {
+			v["inventory_dir"] = filepath.Dir(f)
+			v["inventory_file"] = f
+		}
+	}
+	if _, ok := v["inventory_dir"]; !ok {
+		v["inventory_dir"] = nil
+		v["inventory_file"] = nil
+	}
 }
 
 func runTags(tags []string) []any {
@@ -259,9 +268,9 @@ func (pr *playRun) hostvars() map[string]any {
 	if hv != nil {
 		return hv
 	}
-	play := map[string]any{}
-	merge(play, pr.play.Vars)
-	hv = pr.r.hostVarsSnapshot(play)
+	// Ansible's hostvars[h] is get_vars(host=h) without the play: no play,
+	// role or task vars.
+	hv = pr.r.hostVarsSnapshot(pr.hostMagic)
 	pr.mu.Lock()
 	pr.hvCache = hv
 	pr.mu.Unlock()
