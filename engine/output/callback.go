@@ -27,6 +27,10 @@ type Result struct {
 	NoLog bool
 	// TaskName is the task's display name.
 	TaskName string
+	// Include marks the result of a dynamic include (include_tasks,
+	// include_role): the default callback prints nothing for it (its
+	// "included:" lines come from Included), the json callback records it.
+	Include bool
 }
 
 // Stats holds the recap counters of one host.
@@ -330,6 +334,9 @@ func (c *Default) warnings(res map[string]any) {
 
 // OK prints ok: or changed: for a host.
 func (c *Default) OK(r *Result) {
+	if r.Include {
+		return
+	}
 	res := CleanForDisplay(r)
 	label := HostLabel(r)
 	var msg, color string

@@ -3,6 +3,7 @@ package output
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -113,7 +114,9 @@ func (c *JSON) record(r *Result, extra map[string]any) {
 			delete(data, k)
 		}
 	}
-	if !r.Loop {
+	if r.Include {
+		// an include's result does not go through the module executor
+	} else if !r.Loop {
 		if _, ok := data["_ansible_no_log"]; !ok {
 			data["_ansible_no_log"] = r.NoLog
 		}
@@ -136,6 +139,28 @@ func (c *JSON) record(r *Result, extra map[string]any) {
 				if lv, ok := c["ansible_loop_var"].(string); ok {
 					c["_ansible_item_label"] = c[lv]
 				}
+			}
+			out[i] = c
+		}
+		data["results"] = out
+	}
+	if items, ok := data["results"].([]any); ok {
+		// goplay's own internal keys never show
+		out := make([]any, len(items))
+		for i, it := range items {
+			m, ok := it.(map[string]any)
+			if !ok {
+				out[i] = it
+				continue
+			}
+			c := make(map[string]any, len(m))
+			for k, v := range m {
+				if !strings.HasPrefix(k, "_ansible_goplay_") {
+					c[k] = v
+				}
+			}
+			if o := pyfmt.KeyOrder(m); len(o) > 0 {
+				pyfmt.SetOrder(c, o)
 			}
 			out[i] = c
 		}

@@ -137,6 +137,9 @@ type Task struct {
 	// ArgsKV reports that the action's arguments were written as k=v text
 	// (Ansible's parse_kv: every value a plain str), not as a mapping.
 	ArgsKV bool
+	// UnsafeVars names entries of Vars whose values are unsafe (not
+	// templated again): the with_* loop variables of a dynamic include.
+	UnsafeVars []string
 
 	Loop        any
 	HasLoop     bool

@@ -24,7 +24,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 	var groups []*group
 	index := map[string]*group{}
 	add := func(host string, res map[string]any) {
-		args, _ := res["include_args"].(map[string]any)
+		args, _ := res[includeArgsKey].(map[string]any)
 		// An include in a loop runs once per item, with the loop variables
 		// (IncludedFile compares file, arguments and variables).
 		lv := map[string]any{}
@@ -128,6 +128,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 				}
 			}
 			b.Vars = vars
+			b.UnsafeVars = unsafeLoopVars(t, g.loopVars)
 			tasks, err := playbook.LoadTasksFile(path, pr.play, t.Role, b, opts)
 			if err != nil {
 				pr.failHosts(t, g.hosts, err.Error())
@@ -153,6 +154,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 			wrapper := &playbook.Task{IsBlock: true, Parent: t.Parent, Role: t.Role, Play: pr.play, Pos: t.Pos, Attrs: t.Attrs}
 			wrapper.When = nil
 			wrapper.Vars = vars
+			wrapper.UnsafeVars = unsafeLoopVars(t, g.loopVars)
 			rb := playbook.RoleBlock(role, wrapper, pr.play)
 			wrapper.Block = []*playbook.Task{rb}
 			if modules.ToString(g.args["public"]) == "true" || g.args["public"] == true {
@@ -165,6 +167,20 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 			runs = append(runs, run{wrapper, g.hosts})
 		}
 	}
+}
+
+// unsafeLoopVars names the loop variables of an include whose values are
+// unsafe: with_* items come from a lookup (AnsibleUnsafe), so the included
+// tasks do not template them again.
+func unsafeLoopVars(t *playbook.Task, loopVars map[string]any) []string {
+	if t.LoopWith == "" {
+		return nil
+	}
+	var out []string
+	for k := range loopVars {
+		out = append(out, k)
+	}
+	return out
 }
 
 func dirOf(p string) string {

@@ -35,6 +35,8 @@ type Runner struct {
 	cb  output.Callback
 	d   *output.Display
 
+	fc factClassStore // set_fact value classes (type_debug)
+
 	mu          sync.Mutex
 	stats       map[string]*output.Stats
 	facts       map[string]map[string]any // gathered and cacheable facts

@@ -400,6 +400,15 @@ func onlyUnreachable(results []*hostResult) bool {
 	return true
 }
 
+// includeArgsKey holds, in an include's result, its templated arguments.
+const includeArgsKey = "_ansible_goplay_include_args"
+
+// regItemKey holds, in a loop item's result, the item templated (when it
+// holds template text and is not unsafe): Ansible adds the loop variable to
+// the result after wrapping the result unsafe, so reading it from the
+// registered variable templates it.
+const regItemKey = "_ansible_goplay_item"
+
 // registered is the value stored by register: without internal keys and
 // the top-level invocation.
 func registered(res map[string]any) map[string]any {
@@ -424,6 +433,13 @@ func registered(res map[string]any) map[string]any {
 							}
 							c[kk] = m[kk]
 							ck = append(ck, kk)
+						}
+						if ri, ok := m[regItemKey]; ok {
+							// the loop variable is not unsafe in the
+							// registered result: it reads templated
+							if lv, ok := m["ansible_loop_var"].(string); ok {
+								c[lv] = ri
+							}
 						}
 						pyfmt.SetOrder(c, ck)
 						nl[i] = c
@@ -579,8 +595,10 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 					d.Diff(out)
 				}
 			}
-			r.cb.OK(out)
+		} else {
+			out.Include = true
 		}
+		r.cb.OK(out)
 		if hr.changed {
 			if notify := effNotify(t); len(notify) > 0 {
 				pr.notify(notify, host, vars)
@@ -789,9 +807,16 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 			iv["ansible_loop"] = ext
 		}
 		var lbl any = item
+		relabel := false
 		if label != nil {
 			if lv, err := r.tpl.RenderValue(label, iv); err == nil {
 				lbl = lv
+			}
+		} else if t.LoopWith == "" && holdsTemplate(item) {
+			// the default label is '{{ item }}' templated: an item that is
+			// not unsafe (loop:, not with_*) is templated again
+			if lv, err := r.tpl.RenderValue(item, iv); err == nil {
+				lbl, relabel = lv, true
 			}
 		}
 		itemMkOut := mkOut
@@ -824,10 +849,17 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 		if extended {
 			res["ansible_loop"] = iv["ansible_loop"]
 		}
-		if label != nil {
+		if label != nil || relabel {
 			res["_ansible_item_label"] = lbl
 		}
-		if _, ok := res["changed"]; !ok && !truthy(res["skipped"]) && !isErrResult(res) {
+		if t.Register != "" && t.LoopWith == "" && holdsTemplate(item) {
+			if relabel {
+				res[regItemKey] = lbl
+			} else if lv, err := r.tpl.RenderValue(item, iv); err == nil {
+				res[regItemKey] = lv
+			}
+		}
+		if _, ok := res["changed"]; !ok && !truthy(res["skipped"]) && !isErrResult(res) && !isInclude(t) {
 			res["changed"] = false
 		}
 		delete(res, errKey)
@@ -939,7 +971,37 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 		if err != nil {
 			return errResult(undefinedMsg(err, t))
 		}
-		res := map[string]any{"changed": false, "include_args": args}
+		// Ansible's result: the templated file and the raw arguments
+		// without it; goplay keeps the templated arguments for the include.
+		raw := map[string]any{}
+		var order []string
+		keys := t.ArgOrder
+		if len(keys) == 0 {
+			keys = pyfmt.KeyOrder(t.Args)
+		}
+		for _, k := range keys {
+			v, ok := t.Args[k]
+			if !ok || (t.Module != "include_role" && (k == "_raw_params" || k == "file")) {
+				continue
+			}
+			raw[k] = v
+			order = append(order, k)
+		}
+		pyfmt.SetOrder(raw, order)
+		res := map[string]any{}
+		if item == nil {
+			res["changed"] = false // TaskExecutor.run adds it; loop items have none
+		}
+		if t.Module != "include_role" {
+			am, _ := args.(map[string]any)
+			for _, k := range []string{"file", "_raw_params"} {
+				if f, ok := am[k]; ok {
+					res["include"] = f
+				}
+			}
+		}
+		res["include_args"] = raw
+		res[includeArgsKey] = args
 		if item != nil {
 			res["_ansible_item_label"] = item.label
 		}
@@ -1492,6 +1554,28 @@ func errResult(msg string) map[string]any {
 func isErrResult(res map[string]any) bool {
 	_, ok := res[errKey]
 	return ok
+}
+
+// holdsTemplate reports whether a loop item (a string, or lists and dicts of
+// them) holds template text.
+func holdsTemplate(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return template.IsTemplate(x)
+	case []any:
+		for _, it := range x {
+			if holdsTemplate(it) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, it := range x {
+			if holdsTemplate(it) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // markUnsafe marks a variable of vars as unsafe (not templated again).

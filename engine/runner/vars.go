@@ -114,6 +114,13 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	}
 	r.mu.Unlock()
 	unsafeFacts(r, host, unsafe)
+	if t != nil {
+		for _, b := range blockChain(t) {
+			for _, k := range b.UnsafeVars {
+				unsafe[k] = true
+			}
+		}
+	}
 	v[template.UnsafeVarsKey] = unsafe
 	v[template.OriginKey] = &varOrigins{pr: pr, host: host, t: t, roles: roles}
 	if t != nil {
@@ -418,15 +425,21 @@ func (o *varOrigins) Origin(name string) string {
 		if _, ok := o.t.Vars[name]; ok {
 			return template.ClassUnicode
 		}
-		for _, b := range blockChain(o.t) {
-			if _, ok := b.Vars[name]; ok {
+		chain := blockChain(o.t)
+		for i := len(chain) - 1; i >= 0; i-- {
+			if _, ok := chain[i].Vars[name]; ok {
+				for _, k := range chain[i].UnsafeVars {
+					if k == name {
+						return template.ClassUnsafe
+					}
+				}
 				return template.ClassUnicode
 			}
 		}
 	}
 	for _, roles := range [][]*playbook.Role{pr.exposedRoles(), o.roles} {
 		for _, role := range roles {
-			if roleTreeHas(role, name, func(x *playbook.Role) map[string]any { return x.RoleVars }) {
+			if roleTreeHas(role, name, roleVars) {
 				return template.ClassUnicode
 			}
 		}
@@ -526,27 +539,28 @@ func (pr *playRun) loopOrigin(t *playbook.Task, vars map[string]any, loopVar str
 	}
 }
 
-// factClasses holds the class of each set_fact value per runner and host.
-var (
-	factClassMu sync.Mutex
-	factClasses = map[*Runner]map[string]map[string]string{}
-	factUnsafe  = map[*Runner]map[string]map[string]bool{}
-)
+// factClassStore holds, per host, the class of each set_fact value and the
+// names whose values are unsafe (a Runner field).
+type factClassStore struct {
+	mu      sync.Mutex
+	classes map[string]map[string]string
+	unsafe  map[string]map[string]bool
+}
 
 // unsafeFacts adds the set_fact names of host whose values are unsafe
 // (they are not templated again, as Ansible's AnsibleUnsafe values).
 func unsafeFacts(r *Runner, host string, unsafe map[string]bool) {
-	factClassMu.Lock()
-	defer factClassMu.Unlock()
-	for k := range factUnsafe[r][host] {
+	r.fc.mu.Lock()
+	defer r.fc.mu.Unlock()
+	for k := range r.fc.unsafe[host] {
 		unsafe[k] = true
 	}
 }
 
 func factClass(r *Runner, host, name string) string {
-	factClassMu.Lock()
-	defer factClassMu.Unlock()
-	return factClasses[r][host][name]
+	r.fc.mu.Lock()
+	defer r.fc.mu.Unlock()
+	return r.fc.classes[host][name]
 }
 
 // renderArgs templates a task's arguments; for set_fact it also returns
@@ -595,22 +609,23 @@ func (pr *playRun) recordClasses(host string, res *modules.Result, classes map[s
 	if classes == nil || res == nil {
 		return
 	}
-	factClassMu.Lock()
-	defer factClassMu.Unlock()
+	fc := &pr.r.fc
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
 	for _, e := range res.Effects {
 		if sf, ok := e.(modules.SetFacts); ok {
-			if factClasses[pr.r] == nil {
-				factClasses[pr.r] = map[string]map[string]string{}
+			if fc.classes == nil {
+				fc.classes = map[string]map[string]string{}
 			}
-			m := factClasses[pr.r][host]
+			m := fc.classes[host]
 			if m == nil {
 				m = map[string]string{}
-				factClasses[pr.r][host] = m
+				fc.classes[host] = m
 			}
-			if factUnsafe[pr.r] == nil {
-				factUnsafe[pr.r] = map[string]map[string]bool{}
+			if fc.unsafe == nil {
+				fc.unsafe = map[string]map[string]bool{}
 			}
-			u := factUnsafe[pr.r][host]
+			u := fc.unsafe[host]
 			for k := range sf.Facts {
 				if c, ok := classes[k]; ok {
 					m[k] = c
@@ -620,7 +635,7 @@ func (pr *playRun) recordClasses(host string, res *modules.Result, classes map[s
 				if c := classes[k]; c == template.ClassUnsafe {
 					if u == nil {
 						u = map[string]bool{}
-						factUnsafe[pr.r][host] = u
+						fc.unsafe[host] = u
 					}
 					u[k] = true
 				} else {
