@@ -196,7 +196,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	}
 	ropt := runner.Options{
 		Verbosity: o.Verbosity, Check: o.Check, Diff: o.Diff, Forks: o.Forks,
-		ExtraVars: extra, Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAtTask,
+		ExtraVars: extra, ExtraVarsYAML: extraVarsFromYAML(o.ExtraVars), Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAtTask,
 		Limit: o.Subset, RolesPath: cfg.RolesPath, Connection: o.Connection,
 		RemoteUser: firstNonEmpty(o.RemoteUser, cfg.RemoteUser), RemotePort: cfg.RemotePort,
 		PrivateKey: firstNonEmpty(o.PrivateKeyFile, cfg.PrivateKeyFile), Timeout: cfg.Timeout,

@@ -11,10 +11,13 @@ import (
 
 // Options configure a run.
 type Options struct {
-	Verbosity     int
-	Check, Diff   bool
-	Forks         int
-	ExtraVars     map[string]any
+	Verbosity   int
+	Check, Diff bool
+	Forks       int
+	ExtraVars   map[string]any
+	// ExtraVarsYAML names the extra vars that came from YAML (their
+	// strings are AnsibleUnicode for type_debug; JSON and k=v give str).
+	ExtraVarsYAML map[string]bool
 	Tags          []string
 	SkipTags      []string
 	StartAtTask   string

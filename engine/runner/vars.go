@@ -397,6 +397,9 @@ func (o *varOrigins) Origin(name string) string {
 		return template.ClassUnicode
 	}
 	if _, ok := r.opt.ExtraVars[name]; ok {
+		if r.opt.ExtraVarsYAML[name] {
+			return template.ClassUnicode
+		}
 		return template.ClassStr
 	}
 	for _, role := range o.roles {
