@@ -114,13 +114,14 @@ func (c *JSON) record(r *Result, extra map[string]any) {
 			delete(data, k)
 		}
 	}
-	if r.Include {
-		// an include's result does not go through the module executor
-	} else if !r.Loop {
+	// an include's result does not go through the module executor, which
+	// adds _ansible_no_log (and the loop its item label)
+	if !r.Loop && !r.Include {
 		if _, ok := data["_ansible_no_log"]; !ok {
 			data["_ansible_no_log"] = r.NoLog
 		}
-	} else if items, ok := data["results"].([]any); ok {
+	}
+	if items, ok := data["results"].([]any); ok {
 		out := make([]any, len(items))
 		for i, it := range items {
 			m, ok := it.(map[string]any)
@@ -130,37 +131,19 @@ func (c *JSON) record(r *Result, extra map[string]any) {
 			}
 			c := make(map[string]any, len(m)+2)
 			for k, v := range m {
-				c[k] = v
-			}
-			if _, ok := c["_ansible_no_log"]; !ok {
-				c["_ansible_no_log"] = r.NoLog
-			}
-			if _, ok := c["_ansible_item_label"]; !ok {
-				if lv, ok := c["ansible_loop_var"].(string); ok {
-					c["_ansible_item_label"] = c[lv]
-				}
-			}
-			out[i] = c
-		}
-		data["results"] = out
-	}
-	if items, ok := data["results"].([]any); ok {
-		// goplay's own internal keys never show
-		out := make([]any, len(items))
-		for i, it := range items {
-			m, ok := it.(map[string]any)
-			if !ok {
-				out[i] = it
-				continue
-			}
-			c := make(map[string]any, len(m))
-			for k, v := range m {
-				if !strings.HasPrefix(k, "_ansible_goplay_") {
+				if !strings.HasPrefix(k, "_ansible_goplay_") { // goplay's own
 					c[k] = v
 				}
 			}
-			if o := pyfmt.KeyOrder(m); len(o) > 0 {
-				pyfmt.SetOrder(c, o)
+			if r.Loop && !r.Include {
+				if _, ok := c["_ansible_no_log"]; !ok {
+					c["_ansible_no_log"] = r.NoLog
+				}
+				if _, ok := c["_ansible_item_label"]; !ok {
+					if lv, ok := c["ansible_loop_var"].(string); ok {
+						c["_ansible_item_label"] = c[lv]
+					}
+				}
 			}
 			out[i] = c
 		}

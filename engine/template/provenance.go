@@ -429,55 +429,17 @@ func (t *Templar) RenderValueClass(v any, vars map[string]any, rawClass string) 
 			return r, rawClass, err
 		}
 		cls := ""
-		var leaf func(v any) (any, error)
-		leaf = func(v any) (any, error) {
-			switch y := v.(type) {
-			case string:
-				r, c, err := t.RenderValueClass(y, vars, rawClass)
-				if err == nil && IsTemplate(y) && cls != ClassUnsafe {
-					if cls == "" || c == ClassUnsafe {
-						cls = c
-					} else if cls != c {
-						cls = ClassStr
-					}
+		r, err := t.walkValue(x, vars, func(y string) (any, error) {
+			r, c, err := t.RenderValueClass(y, vars, rawClass)
+			if err == nil && IsTemplate(y) && cls != ClassUnsafe {
+				if cls == "" || c == ClassUnsafe {
+					cls = c
+				} else if cls != c {
+					cls = ClassStr
 				}
-				return r, err
-			case []any:
-				out := make([]any, len(y))
-				for i, it := range y {
-					r, err := leaf(it)
-					if err != nil {
-						return nil, err
-					}
-					out[i] = r
-				}
-				return out, nil
-			case map[string]any:
-				out := make(map[string]any, len(y))
-				keys := sortedKeys(y)
-				newKeys := make([]string, 0, len(keys))
-				for _, k := range keys {
-					nk := k
-					if IsTemplate(k) {
-						rk, err := t.RenderString(k, vars)
-						if err != nil {
-							return nil, err
-						}
-						nk = rk
-					}
-					r, err := leaf(y[k])
-					if err != nil {
-						return nil, err
-					}
-					out[nk] = r
-					newKeys = append(newKeys, nk)
-				}
-				setOrder(out, newKeys)
-				return out, nil
 			}
-			return v, nil
-		}
-		r, err := leaf(x)
+			return r, err
+		})
 		if cls == "" {
 			cls = rawClass
 		}

@@ -240,13 +240,19 @@ func (t *Templar) renderString(s string, vars map[string]any, escape bool, depth
 // RenderValue recursively templates every string inside maps and lists (keys
 // too) with Render's rules, returning new values; the input is not modified.
 func (t *Templar) RenderValue(v any, vars map[string]any) (any, error) {
+	return t.walkValue(v, vars, func(s string) (any, error) { return t.Render(s, vars) })
+}
+
+// walkValue copies v, replacing every string inside maps and lists with
+// leaf's result and templating map keys with RenderString.
+func (t *Templar) walkValue(v any, vars map[string]any, leaf func(string) (any, error)) (any, error) {
 	switch x := v.(type) {
 	case string:
-		return t.Render(x, vars)
+		return leaf(x)
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			r, err := t.RenderValue(e, vars)
+			r, err := t.walkValue(e, vars, leaf)
 			if err != nil {
 				return nil, err
 			}
@@ -266,7 +272,7 @@ func (t *Templar) RenderValue(v any, vars map[string]any) (any, error) {
 				}
 				nk = rk
 			}
-			r, err := t.RenderValue(x[k], vars)
+			r, err := t.walkValue(x[k], vars, leaf)
 			if err != nil {
 				return nil, err
 			}
