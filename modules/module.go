@@ -201,3 +201,46 @@ func RunScript(ctx context.Context, c Conn, script string, stdin io.Reader) (std
 	}
 	return c.Exec(ctx, script, stdin)
 }
+
+// StagingConn is implemented by connections whose become mode runs
+// commands as an unprivileged user other than the login user (Ansible's
+// _is_become_unprivileged). There Ansible's action plugins (copy, template)
+// upload file data as the login user into a private temporary directory
+// and hand it to the become user (_fixup_perms2: setfacl, else chown of the
+// owner only, which works when the login user is root) before the module,
+// running as the become user, moves it into place (atomic_move): a file
+// that replaces one the become user cannot give its owner and group keeps
+// the upload's group. File modules that write data the controller sends
+// stage it with Stage and let their become script take the staged file.
+type StagingConn interface {
+	// StagesData tells whether data for this connection's become user
+	// should be staged (become to an unprivileged user other than the login
+	// user); Stage is only called when it is true.
+	StagesData() bool
+	// Stage writes the files that data holds one after the other (sizes[i]
+	// bytes each) into a new private directory on the target, as the login
+	// user, and makes them usable by the become user. It returns their paths
+	// and a cleanup that removes the directory (call it however the write
+	// ends). When they cannot be handed to the become user, paths is nil
+	// (nothing is left behind) and the caller writes without staging.
+	Stage(ctx context.Context, data io.Reader, sizes []int64) (paths []string, cleanup func(), err error)
+}
+
+// Stager returns c's StagingConn when it stages data, looking through
+// wrappers that give the connection they wrap with Unwrap() Conn; else nil.
+func Stager(c Conn) StagingConn {
+	for c != nil {
+		if s, ok := c.(StagingConn); ok {
+			if s.StagesData() {
+				return s
+			}
+			return nil
+		}
+		u, ok := c.(interface{ Unwrap() Conn })
+		if !ok {
+			return nil
+		}
+		c = u.Unwrap()
+	}
+	return nil
+}

@@ -192,7 +192,7 @@ func (c *JSON) Recap(stats map[string]*Stats, check bool) {
 		plays[i] = p
 	}
 	doc := map[string]any{"plays": plays, "stats": summary, "custom_stats": map[string]any{}, "global_custom_stats": map[string]any{}}
-	c.D.Print(pyfmt.JSON(doc, c.Indent, true), "")
+	c.D.Print(pyfmt.JSONASCII(doc, c.Indent, true), "")
 }
 
 // uuidPrefix imitates the shape of Ansible's object ids

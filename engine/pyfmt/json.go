@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // JSON returns exactly what Python's
@@ -30,26 +32,61 @@ func JSON(v any, indent int, sortKeys bool) string {
 	return e.b.String()
 }
 
+// JSONASCII is JSON with Python's default ensure_ascii=True: every
+// character outside ASCII is a \uXXXX escape (a surrogate pair above
+// U+FFFF), as the json callback prints.
+func JSONASCII(v any, indent int, sortKeys bool) string {
+	e := jsonEncoder{indent: indent, sortKeys: sortKeys, ascii: true}
+	e.value(v, 0)
+	return e.b.String()
+}
+
 type jsonEncoder struct {
 	b        strings.Builder
 	indent   int
 	sortKeys bool
+	ascii    bool
+}
+
+func writeU(b *strings.Builder, r rune) {
+	b.WriteString(`\u`)
+	for shift := 12; shift >= 0; shift -= 4 {
+		b.WriteByte(lowerHex[(r>>shift)&0xf])
+	}
 }
 
 // QuoteJSON returns the JSON string literal json.dumps(s, ensure_ascii=False)
 // produces.
 func QuoteJSON(s string) string {
 	var b strings.Builder
-	writeJSONString(&b, s)
+	writeJSONString(&b, s, false)
 	return b.String()
 }
 
-func writeJSONString(b *strings.Builder, s string) {
+func writeJSONString(b *strings.Builder, s string, ascii bool) {
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c >= 0x7f && ascii {
+			b.WriteString(s[start:i])
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				// a lone byte b: Python's surrogateescape gives U+DC00+b
+				r = 0xdc00 + rune(c)
+			}
+			if r > 0xffff {
+				r1, r2 := utf16.EncodeRune(r)
+				writeU(b, r1)
+				writeU(b, r2)
+			} else {
+				writeU(b, r)
+			}
+			i += size - 1
+			start = i + 1
+			continue
+		}
 		if c >= 0x20 && c != '"' && c != '\\' {
 			continue
 		}
@@ -114,7 +151,7 @@ func (e *jsonEncoder) value(v any, level int) {
 	case nil:
 		b.WriteString("null")
 	case string:
-		writeJSONString(b, x)
+		writeJSONString(b, x, e.ascii)
 	case bool:
 		if x {
 			b.WriteString("true")
@@ -156,7 +193,7 @@ func (e *jsonEncoder) value(v any, level int) {
 		b.WriteByte('{')
 		for i, k := range keys {
 			e.sep(i, level)
-			writeJSONString(b, k)
+			writeJSONString(b, k, e.ascii)
 			b.WriteString(": ")
 			e.value(x[k], level+1)
 		}
@@ -174,13 +211,13 @@ func (e *jsonEncoder) value(v any, level int) {
 		b.WriteByte('{')
 		for i, k := range keys {
 			e.sep(i, level)
-			writeJSONString(b, k)
+			writeJSONString(b, k, e.ascii)
 			b.WriteString(": ")
 			e.value(x.m[k], level+1)
 		}
 		e.closeContainer(len(keys), level, '}')
 	case []byte:
-		writeJSONString(b, string(x))
+		writeJSONString(b, string(x), e.ascii)
 	default:
 		e.reflectValue(reflect.ValueOf(v), level)
 	}
@@ -206,10 +243,10 @@ func (e *jsonEncoder) reflectValue(rv reflect.Value, level int) {
 	case reflect.Float32, reflect.Float64:
 		b.WriteString(jsonFloat(rv.Float()))
 	case reflect.String:
-		writeJSONString(b, rv.String())
+		writeJSONString(b, rv.String(), e.ascii)
 	case reflect.Slice, reflect.Array:
 		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
-			writeJSONString(b, string(rv.Bytes()))
+			writeJSONString(b, string(rv.Bytes()), e.ascii)
 			return
 		}
 		n := rv.Len()
@@ -224,13 +261,13 @@ func (e *jsonEncoder) reflectValue(rv reflect.Value, level int) {
 		b.WriteByte('{')
 		for i, k := range keys {
 			e.sep(i, level)
-			writeJSONString(b, jsonKey(valueInterface(k)))
+			writeJSONString(b, jsonKey(valueInterface(k)), e.ascii)
 			b.WriteString(": ")
 			e.value(valueInterface(rv.MapIndex(k)), level+1)
 		}
 		e.closeContainer(len(keys), level, '}')
 	default:
-		writeJSONString(b, fmt.Sprintf("%v", valueInterface(rv)))
+		writeJSONString(b, fmt.Sprintf("%v", valueInterface(rv)), e.ascii)
 	}
 }
 

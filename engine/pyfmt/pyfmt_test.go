@@ -468,3 +468,19 @@ func BenchmarkRepr(b *testing.B) {
 		_ = Repr(v)
 	}
 }
+
+// TestJSONASCII compares with Python's json.dumps(v, sort_keys=True)
+// (ensure_ascii=True), as printed by python3.
+func TestJSONASCII(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"héllo", `{"kh\u00e9llo": "h\u00e9llo"}`},
+		{"日本語", `{"k\u65e5\u672c\u8a9e": "\u65e5\u672c\u8a9e"}`},
+		{"😀 x", `{"k\ud83d\ude00 x": "\ud83d\ude00 x"}`},
+		{"\x7f", `{"k\u007f": "\u007f"}`},
+		{"a\"b\n", `{"ka\"b\n": "a\"b\n"}`},
+	} {
+		if got := JSONASCII(map[string]any{"k" + c.in: c.in}, -1, true); got != c.want {
+			t.Errorf("JSONASCII(%q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}

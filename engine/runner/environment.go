@@ -94,6 +94,10 @@ func newEnvConn(c modules.Conn, env map[string]string, order []string) modules.C
 	return &envConn{Conn: c, prefix: b.String()}
 }
 
+// Unwrap gives the connection underneath (modules.Stager looks through it:
+// staging file data does not depend on the task's environment).
+func (c *envConn) Unwrap() modules.Conn { return c.Conn }
+
 func (c *envConn) Exec(ctx context.Context, cmd string, stdin io.Reader) ([]byte, []byte, int, error) {
 	return c.Conn.Exec(ctx, c.prefix+cmd, stdin)
 }

@@ -366,13 +366,27 @@ func (c *Copy) copyOne(ctx context.Context, req *modules.Request, src source, de
 				w.dest, destFile = rp, rp
 			}
 		}
-		script := w.script()
 		rd, err := src.open()
 		if err != nil {
 			return modules.Failf("could not find src=%s, %v", src.display, err), nil
 		}
 		defer rd.Close()
-		o2, err := run(ctx, req, script, rd)
+		if modules.Stager(req.Conn) != nil {
+			w.stageVar = "__gs"
+		}
+		reopened := false
+		prefix, stdin, cleanup, err := stage(ctx, req, []*writeStep{w}, func() io.Reader {
+			if reopened {
+				return &sizedReader{src: src, size: size}
+			}
+			reopened = true
+			return rd
+		})
+		if err != nil {
+			return nil, err
+		}
+		defer cleanup()
+		o2, err := run(ctx, req, prefix+w.script(), stdin)
 		if err != nil {
 			return nil, err
 		}
@@ -443,6 +457,11 @@ const optimisticMax = 256 << 10
 func (c *Copy) optimistic(req *modules.Request, src source, dest, sum string, mode any) (string, io.Reader, func()) {
 	none := func() {}
 	if req.Check || c.Checksum != "" || (c.Validate != "" && !strings.Contains(c.Validate, "%s")) {
+		return "", nil, none
+	}
+	if modules.Stager(req.Conn) != nil {
+		// The data is staged only once the target shows it must be
+		// written, as the copy action transfers it.
 		return "", nil, none
 	}
 	size, err := src.size()
@@ -694,6 +713,9 @@ func (c *Copy) copyDir(ctx context.Context, req *modules.Request, srcDir string)
 	changed := false
 	var apply strings.Builder
 	var streams []io.Reader
+	var steps []*writeStep
+	var sources []sizedReader // streams' sources, to read them again
+	stager := modules.Stager(req.Conn) != nil
 	newDir := newStat(o, sIFDIR|(0o777&^umask))
 	// With exactly one file the action reports the last module it ran: the
 	// last symbolic link's or directory's file module (see lastResult).
@@ -765,8 +787,13 @@ func (c *Copy) copyDir(ctx context.Context, req *modules.Request, srcDir string)
 			return modules.Failf("could not find src=%s, %v", f.display, err), nil
 		}
 		w := &writeStep{dest: p, size: size, backup: c.Backup, validate: c.Validate, attrs: ch, mkdirs: true, dirMode: -1, noAttrsP: st.isLink()}
+		if stager {
+			w.stageVar = fmt.Sprintf("__gs%d", len(steps))
+		}
+		steps = append(steps, w)
 		apply.WriteString(w.script())
 		streams = append(streams, &sizedReader{src: f, size: size})
+		sources = append(sources, sizedReader{src: f, size: size})
 	}
 	for i, l := range links {
 		st := statOf(o, fmt.Sprintf("K%d", i))
@@ -804,7 +831,23 @@ func (c *Copy) copyDir(ctx context.Context, req *modules.Request, srcDir string)
 	if !changed || req.Check || apply.Len() == 0 {
 		return lastResult(last.prev), nil
 	}
-	o2, err := run(ctx, req, apply.String(), io.MultiReader(streams...))
+	reread := false
+	prefix, stdin, cleanup, err := stage(ctx, req, steps, func() io.Reader {
+		if !reread {
+			reread = true
+			return io.MultiReader(streams...)
+		}
+		rs := make([]io.Reader, len(sources))
+		for i, sr := range sources {
+			rs[i] = &sizedReader{src: sr.src, size: sr.size}
+		}
+		return io.MultiReader(rs...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	o2, err := run(ctx, req, prefix+apply.String(), stdin)
 	if err != nil {
 		return nil, err
 	}

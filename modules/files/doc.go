@@ -20,7 +20,16 @@
 // runs as the become user (the Conn wraps the script), the file is staged
 // next to its destination and renamed into place (atomic, keeping the
 // replaced file's owner and mode as Ansible's atomic_move does), and no
-// extra round trip is spent on the transfer.
+// extra round trip is spent on the transfer. The exception is copy and
+// template with become to an unprivileged user other than the login user
+// over a connection that implements modules.StagingConn (ssh): there, as
+// Ansible's copy action does, the login user first uploads the data to a
+// private /var/tmp/ansible-tmp-… directory handed to the become user (ACL,
+// else chown of the owner only from a root login), the write script moves
+// that file into place, and the login user removes the directory; a
+// replaced file the become user cannot give its owner and group back then
+// keeps the upload's group (root), as Ansible's does (2 more round trips,
+// and no writing from the inspecting script).
 //
 // A module costs one Exec to inspect and, only when something must
 // change, one more to change it (TestRoundTrips pins this). copy and

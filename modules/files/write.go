@@ -33,6 +33,10 @@ type writeStep struct {
 	destVar string
 	// shellAttrs are extra commands applied to the staged file "$__t".
 	shellAttrs string
+	// stageVar, when set, names a shell variable that may hold the path of
+	// the data staged by the login user (modules.StagingConn); when it is
+	// non-empty on the target the data comes from that file, not stdin.
+	stageVar string
 }
 
 // script returns the shell commands of a writeStep. The data is read with
@@ -47,26 +51,39 @@ func (w *writeStep) script() string {
 		fmt.Fprintf(&b, "__d=%s; __t=%s\n", shq(w.dest), shq(w.tmpName))
 	}
 	if w.mkdirs {
-		fmt.Fprintf(&b, "__dd=$(dirname -- \"$__d\"); if [ ! -d \"$__dd\" ]; then __e=$(mkdir -p -- \"$__dd\" 2>&1) || { head -c %d >/dev/null; printf 'ERR mkdir %%s\\n' \"$__e\"; exit 0; }", w.size)
+		fmt.Fprintf(&b, "__dd=$(dirname -- \"$__d\"); if [ ! -d \"$__dd\" ]; then __e=$(mkdir -p -- \"$__dd\" 2>&1) || { %s; printf 'ERR mkdir %%s\\n' \"$__e\"; exit 0; }", w.discard())
 		if w.dirMode >= 0 {
 			fmt.Fprintf(&b, "; chmod %04o -- \"$__dd\"", w.dirMode)
 		}
 		b.WriteString("; fi\n")
 	}
 	if w.backup {
-		b.WriteString(`if [ -f "$__d" ] && [ ! -h "$__d" ]; then __bk "$__d" || { head -c ` + fmt.Sprint(w.size) + ` >/dev/null; echo 'ERR backup'; exit 0; }; fi` + "\n")
+		b.WriteString(`if [ -f "$__d" ] && [ ! -h "$__d" ]; then __bk "$__d" || { ` + w.discard() + `; echo 'ERR backup'; exit 0; }; fi` + "\n")
 	}
 	// The data is staged private (umask 077) and given its final mode and
 	// owner before it is renamed into place, so it is never readable by
 	// others on the way.
 	b.WriteString(`trap 'rm -f -- "$__t"' EXIT` + "\n")
-	fmt.Fprintf(&b, "rm -f -- \"$__t\"; __e=$( (umask 077 && head -c %d > \"$__t\") 2>&1) || { printf 'ERR write %%s\\n' \"$__e\"; exit 0; }\n", w.size)
-	// atomic_move keeps the replaced file's mode and ownership; a new file
-	// gets 0666 less the umask.
-	if w.noAttrsP {
-		b.WriteString(`chmod "$(printf '%o' $(( 0666 & ~$(umask) )))" -- "$__t"` + "\n")
+	if w.stageVar == "" {
+		fmt.Fprintf(&b, "rm -f -- \"$__t\"; __e=$( (umask 077 && head -c %d > \"$__t\") 2>&1) || { printf 'ERR write %%s\\n' \"$__e\"; exit 0; }\n", w.size)
 	} else {
-		b.WriteString(`if [ -e "$__d" ] && [ ! -h "$__d" ]; then chmod --reference="$__d" -- "$__t" 2>/dev/null; chown --reference="$__d" -- "$__t" 2>/dev/null; else chmod "$(printf '%o' $(( 0666 & ~$(umask) )))" -- "$__t"; fi` + "\n")
+		// The staged file is renamed next to dest (keeping the owner and
+		// group the login user gave it, as atomic_move's rename does); when
+		// the become user cannot move it (an ACL only lets it read), its
+		// data is copied into a new file.
+		fmt.Fprintf(&b, "rm -f -- \"$__t\"; if [ -n \"$%[1]s\" ]; then __e=$( (mv -f -- \"$%[1]s\" \"$__t\" 2>/dev/null || (umask 077 && cat -- \"$%[1]s\" > \"$__t\")) 2>&1); else __e=$( (umask 077 && head -c %[2]d > \"$__t\") 2>&1); fi || { printf 'ERR write %%s\\n' \"$__e\"; exit 0; }\n", w.stageVar, w.size)
+	}
+	// atomic_move keeps the replaced file's mode and ownership; a new file
+	// gets 0666 less the umask (and the module's euid and egid, which a
+	// file the become user wrote itself has already).
+	newFile := `chmod "$(printf '%o' $(( 0666 & ~$(umask) )))" -- "$__t"`
+	if w.stageVar != "" {
+		newFile += fmt.Sprintf(`; if [ -n "$%s" ]; then chown "$(id -u):$(id -g)" -- "$__t" 2>/dev/null; fi`, w.stageVar)
+	}
+	if w.noAttrsP {
+		b.WriteString(newFile + "\n")
+	} else {
+		b.WriteString(`if [ -e "$__d" ] && [ ! -h "$__d" ]; then chmod --reference="$__d" -- "$__t" 2>/dev/null; chown --reference="$__d" -- "$__t" 2>/dev/null; else ` + newFile + `; fi` + "\n")
 	}
 	if w.validate != "" {
 		cmd := strings.ReplaceAll(w.validate, "%s", shq(w.tmpName))
@@ -83,6 +100,15 @@ func (w *writeStep) script() string {
 		fmt.Fprintf(&b, "__st %s \"$__d\"\n", w.statTag)
 	}
 	return b.String()
+}
+
+// discard is the command that skips the step's data when it fails before
+// reading it: stdin is shared by the steps that follow.
+func (w *writeStep) discard() string {
+	if w.stageVar == "" {
+		return fmt.Sprintf("head -c %d >/dev/null", w.size)
+	}
+	return fmt.Sprintf(`[ -n "$%s" ] || head -c %d >/dev/null`, w.stageVar, w.size)
 }
 
 // sums returns the sha1 and md5 hex digests of data.
