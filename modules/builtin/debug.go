@@ -75,7 +75,9 @@ func debugVar(req *modules.Request, v any) (key string, val any, err error) {
 		if req.Verbosity > 0 {
 			msg := ""
 			if e != nil {
-				msg = e.Error()
+				// AnsibleUndefinedVariable(e, orig_exc=e): the message,
+				// then ". " and the original exception's
+				msg = e.Error() + ". " + e.Error()
 			}
 			s += ": " + msg
 		}
