@@ -54,10 +54,11 @@
 // # Validation
 //
 // Decoding checks required arguments, types and choices. A module that needs
-// more implements Validator (Validate() error). Both run before Run, and at
-// `goplay --syntax-check` time for every task whose arguments hold no
-// template, so a wrong argument is reported with the task's file and line
-// before anything runs (exit code 4).
+// more implements Validator (Validate() error). Both run before Run. With
+// GOPLAY_SYNTAX_CHECK_ARGS=1, `goplay --syntax-check` also runs them for
+// every task whose arguments hold no template, so a wrong argument is
+// reported with the task's file and line before anything runs (exit code
+// 4); ansible-playbook's --syntax-check does not look at arguments.
 //
 // # The request
 //

@@ -15,8 +15,9 @@ type Module interface {
 }
 
 // Validator is implemented by modules that check their decoded arguments
-// beyond what the struct tags express. It runs at parse time when the
-// arguments contain no templates, and always before Run.
+// beyond what the struct tags express. It runs before Run, and with
+// GOPLAY_SYNTAX_CHECK_ARGS=1 at --syntax-check time when the arguments
+// contain no templates.
 type Validator interface {
 	Validate() error
 }

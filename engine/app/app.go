@@ -165,6 +165,11 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	}
 	if o.SyntaxCheck {
 		for _, pb := range pbs {
+			if os.Getenv("GOPLAY_SYNTAX_CHECK_ARGS") != "1" {
+				// ansible-playbook --syntax-check does not look at module
+				// arguments; checking them is goplay's opt-in addition
+				break
+			}
 			if err := pb.ValidateArgs(); err != nil {
 				var pe *playbook.Error
 				if errors.As(err, &pe) {

@@ -156,8 +156,15 @@ func TestCustomBuild(t *testing.T) {
 	if rc != 2 || !strings.Contains(out, `"msg": "`+badMsg+`"`) {
 		t.Errorf("bad arguments: rc %d\n%s\n%s", rc, out, errs)
 	}
-	// … and --syntax-check finds them before anything runs, at the task's
-	// line (modules.Validator), with the parse-error exit code.
+	// … --syntax-check passes them as ansible-playbook does …
+	if out, errs, rc = run("--syntax-check", "bad.yml"); rc != 0 {
+		t.Errorf("--syntax-check without GOPLAY_SYNTAX_CHECK_ARGS: rc %d\n%s\n%s", rc, out, errs)
+	}
+	// … and with GOPLAY_SYNTAX_CHECK_ARGS=1 finds them before anything
+	// runs, at the task's line (modules.Validator), with the parse-error
+	// exit code.
+	os.Setenv("GOPLAY_SYNTAX_CHECK_ARGS", "1")
+	defer os.Unsetenv("GOPLAY_SYNTAX_CHECK_ARGS")
 	out, errs, rc = run("--syntax-check", "bad.yml")
 	if rc != 4 || !strings.Contains(out+errs, badMsg) || !strings.Contains(out+errs, "line 4") {
 		t.Errorf("--syntax-check: rc %d\n%s\n%s", rc, out, errs)
