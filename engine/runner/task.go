@@ -227,7 +227,8 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	if ab, ok := r.cb.(output.ArgsBanner); ok && r.opt.DisplayArgs && !noLog(t, pr.play, r, nil) {
 		ab.SetTaskArgs(bannerArgs(t))
 	}
-	r.cb.TaskStart(name, t.Handler, r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true))
+	// the banner's [CHECK MODE] follows task.check_mode: the keyword, or -C
+	r.cb.TaskStart(name, t.Handler, effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, r.opt.Check))
 	r.taskPos(t)
 
 	runOnce := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.RunOnce }, false)
