@@ -335,6 +335,9 @@ func (c *Default) warnings(res map[string]any) {
 // OK prints ok: or changed: for a host.
 func (c *Default) OK(r *Result) {
 	if r.Include {
+		// v2_runner_on_ok for a TaskInclude prints only the task's banner
+		// (when it was held back: display_ok_hosts/skipped_hosts off)
+		c.flush()
 		return
 	}
 	res := CleanForDisplay(r)

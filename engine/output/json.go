@@ -91,81 +91,139 @@ func (c *JSON) TaskPos(path, id, action string) {
 	c.action = action
 }
 
-func (c *JSON) record(r *Result, extra map[string]any) {
+// DelegatedVarsKey holds, in a result, the connection variables of the
+// delegate (TaskExecutor adds _ansible_delegated_vars to the results of
+// delegated tasks that ran their action).
+const DelegatedVarsKey = "_ansible_delegated_vars"
+
+// delegatedSubset is TaskResult.clean_copy's _SUB_PRESERVE: of the
+// delegated vars, only these keys are kept (when present).
+var delegatedSubset = []string{"ansible_host", "ansible_port", "ansible_user", "ansible_connection"}
+
+// controllerActions are the action plugins that run on the controller
+// and let an AnsibleActionFail escape to the executor (none of them catches
+// it, unlike script or copy, whose result then goes on as usual).
+var controllerActions = map[string]bool{"debug": true, "fail": true, "assert": true, "set_fact": true, "add_host": true,
+	"group_by": true, "pause": true, "include_vars": true, "set_stats": true}
+
+// executorNoLog tells whether the task executor put _ansible_no_log into a
+// result: it does on a conditional skip, after running the action and
+// when it catches an AnsibleError, but not for an unreachable host
+// (AnsibleConnectionFailure) nor for the AnsibleActionFail of a controller
+// action plugin (whose result carries the empty traceback "NoneType: None"),
+// which TaskExecutor._execute returns as it is.
+func executorNoLog(action string, m map[string]any) bool {
+	if truthy(m["unreachable"]) {
+		return false
+	}
+	action = strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.")
+	if e, ok := m["exception"].(string); ok && e == "NoneType: None\n" && controllerActions[action] {
+		return false
+	}
+	return true
+}
+
+func (c *JSON) record(r *Result, extra map[string]any, unreachable bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.task == nil {
 		return
 	}
-	data := make(map[string]any, len(r.Data)+3)
-	for k, v := range r.Data {
-		data[k] = v
+	action := r.Action
+	if action == "" {
+		action = c.action
 	}
-	if r.NoLog {
-		data = map[string]any{"censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result", "changed": r.Data["changed"]}
-	}
-	// TaskResult.clean_copy: failed and skipped are dropped (the callback
-	// adds them back for failures and skips), internal keys stripped except
-	// a few; the executor's _ansible_no_log is on plain results.
-	delete(data, "failed")
-	delete(data, "skipped")
-	for k := range data {
-		if len(k) > 9 && k[:9] == "_ansible_" && !jsonKeepKeys[k] {
-			delete(data, k)
-		}
-	}
-	// an include's result does not go through the module executor, which
-	// adds _ansible_no_log (and the loop its item label)
-	if !r.Loop && !r.Include {
-		if _, ok := data["_ansible_no_log"]; !ok {
-			data["_ansible_no_log"] = r.NoLog
-		}
-	}
-	if items, ok := data["results"].([]any); ok {
-		out := make([]any, len(items))
-		for i, it := range items {
-			m, ok := it.(map[string]any)
-			if !ok {
-				out[i] = it
-				continue
+	var subset map[string]any
+	if dv, ok := r.Data[DelegatedVarsKey].(map[string]any); ok {
+		subset = map[string]any{}
+		for _, k := range delegatedSubset {
+			if v, ok := dv[k]; ok {
+				subset[k] = v
 			}
-			c := make(map[string]any, len(m)+2)
-			for k, v := range m {
-				if !strings.HasPrefix(k, "_ansible_goplay_") { // goplay's own
+		}
+	}
+	data := make(map[string]any, len(r.Data)+3)
+	if r.NoLog || truthy(r.Data["_ansible_no_log"]) {
+		// TaskResult.clean_copy: only the censored message and the
+		// preserved keys (attempts, changed, retries)
+		data["censored"] = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+		for _, k := range []string{"attempts", "changed", "retries"} {
+			if v, ok := r.Data[k]; ok {
+				data[k] = v
+			}
+		}
+	} else {
+		for k, v := range r.Data {
+			data[k] = v
+		}
+		// TaskResult.clean_copy: failed and skipped are dropped (the
+		// callback adds them back for failures and skips), internal keys
+		// stripped except a few.
+		delete(data, "failed")
+		delete(data, "skipped")
+		for k := range data {
+			if len(k) > 9 && k[:9] == "_ansible_" && !jsonKeepKeys[k] {
+				delete(data, k)
+			}
+		}
+		// the executor's _ansible_no_log: not on an include's result (it
+		// does not go through the module executor), a meta task's (run by
+		// the strategy) nor a loop's (the items have it)
+		if !r.Loop && !r.Include && r.Action != "meta" && !unreachable && executorNoLog(action, r.Data) {
+			if _, ok := data["_ansible_no_log"]; !ok {
+				data["_ansible_no_log"] = false
+			}
+		}
+		if items, ok := data["results"].([]any); ok {
+			out := make([]any, len(items))
+			for i, it := range items {
+				m, ok := it.(map[string]any)
+				if !ok {
+					out[i] = it
+					continue
+				}
+				c := make(map[string]any, len(m)+2)
+				for k, v := range m {
+					// strip_internal_keys reaches the items too
+					if len(k) > 9 && k[:9] == "_ansible_" && !jsonKeepKeys[k] {
+						continue
+					}
 					c[k] = v
 				}
-			}
-			if r.Loop && !r.Include {
-				if _, ok := c["_ansible_no_log"]; !ok {
-					c["_ansible_no_log"] = r.NoLog
-				}
-				if _, ok := c["_ansible_item_label"]; !ok {
-					if lv, ok := c["ansible_loop_var"].(string); ok {
-						c["_ansible_item_label"] = c[lv]
+				if r.Loop && !r.Include {
+					if _, ok := c["_ansible_no_log"]; !ok && executorNoLog(action, m) {
+						c["_ansible_no_log"] = r.NoLog
+					}
+					if _, ok := c["_ansible_item_label"]; !ok {
+						if lv, ok := c["ansible_loop_var"].(string); ok {
+							c["_ansible_item_label"] = c[lv]
+						}
 					}
 				}
+				out[i] = c
 			}
-			out[i] = c
+			data["results"] = out
 		}
-		data["results"] = out
+	}
+	if subset != nil {
+		data[DelegatedVarsKey] = subset
 	}
 	for k, v := range extra {
 		data[k] = v
 	}
-	data["action"] = r.Action
-	if r.Action == "" {
-		data["action"] = c.action
-	}
+	data["action"] = action
 	c.task["hosts"].(map[string]any)[r.Host] = data
 	end := jsonNow()
 	c.task["task"].(map[string]any)["duration"].(map[string]any)["end"] = end
 	c.plays[len(c.plays)-1]["play"].(map[string]any)["duration"].(map[string]any)["end"] = end
 }
 
-func (c *JSON) OK(r *Result)                                    { c.record(r, nil) }
-func (c *JSON) Failed(r *Result, ignoreErrors bool)             { c.record(r, map[string]any{"failed": true}) }
-func (c *JSON) Skipped(r *Result)                               { c.record(r, map[string]any{"skipped": true}) }
-func (c *JSON) Unreachable(r *Result, ignore bool)              { c.record(r, nil) }
+func (c *JSON) OK(r *Result) { c.record(r, nil, false) }
+func (c *JSON) Failed(r *Result, ignoreErrors bool) {
+	c.record(r, map[string]any{"failed": true}, false)
+}
+func (c *JSON) Skipped(r *Result)                               { c.record(r, map[string]any{"skipped": true}, false) }
+func (c *JSON) Unreachable(r *Result, ignore bool)              { c.record(r, nil, true) }
 func (c *JSON) ItemOK(r *Result)                                {}
 func (c *JSON) ItemFailed(r *Result)                            {}
 func (c *JSON) ItemSkipped(r *Result)                           {}

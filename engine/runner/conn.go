@@ -259,3 +259,68 @@ func (pr *playRun) connMagicVars(v map[string]any, t *playbook.Task, host, deleg
 		set(spec.PrivateKeyFiles[0], "ansible_ssh_private_key_file", "ansible_private_key_file")
 	}
 }
+
+// delegatedVars is the _ansible_delegated_vars of a delegated task's
+// result (TaskExecutor._execute, after PlayContext's delegation defaults):
+// the delegate's raw ansible_host, ansible_port, ansible_user and
+// ansible_connection; the name for a missing address, the configured
+// remote port and the task's remote user for a missing port and user. The
+// ssh connection's own variables are always listed (None when unset); the
+// local connection's are not, so an unset ansible_connection is left out.
+func (pr *playRun) delegatedVars(t *playbook.Task, host, delegate string, vars map[string]any) map[string]any {
+	dv := pr.delegateVars(delegate)
+	kind, _ := pr.connSpec(t, host, vars, delegate)
+	transport := "ssh" // C.DEFAULT_TRANSPORT
+	if c, ok := dv["ansible_connection"]; ok {
+		transport = modules.ToString(c)
+	}
+	out := map[string]any{"ansible_delegated_host": delegate}
+	has := func(names ...string) bool {
+		for _, n := range names {
+			if _, ok := dv[n]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	copyVar := func(k string) {
+		if v, ok := dv[k]; ok {
+			out[k] = v
+		} else if kind == "ssh" {
+			out[k] = nil
+		}
+	}
+	if has("ansible_"+transport+"_host", "ansible_ssh_host", "ansible_host") {
+		copyVar("ansible_host")
+	} else {
+		out["ansible_host"] = delegate
+	}
+	if has("ansible_"+transport+"_port", "ansible_ssh_port", "ansible_port") {
+		copyVar("ansible_port")
+	} else if pr.r.opt.RemotePort != 0 {
+		out["ansible_port"] = pr.r.opt.RemotePort
+	} else {
+		out["ansible_port"] = nil
+	}
+	userSet := false
+	for _, n := range []string{"ansible_" + transport + "_user", "ansible_ssh_user", "ansible_user"} {
+		if v, ok := dv[n]; ok && v != nil && modules.ToString(v) != "" {
+			userSet = true
+		}
+	}
+	if userSet {
+		copyVar("ansible_user")
+	} else {
+		var u any
+		if ru := effAny(t, pr.play, func(a *playbook.Attrs) any { return a.RemoteUser }); ru != nil {
+			u, _ = pr.r.tpl.RenderString(modules.ToString(ru), vars)
+		} else if pr.r.opt.RemoteUser != "" {
+			u = pr.r.opt.RemoteUser
+		}
+		out["ansible_user"] = u
+	}
+	if c, ok := dv["ansible_connection"]; ok {
+		out["ansible_connection"] = c
+	}
+	return out
+}

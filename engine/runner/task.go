@@ -504,11 +504,14 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 	if _, ok := res["changed"]; !ok && !isErrResult(res) {
 		res["changed"] = false
 	}
+	// a loop that failed before its items ran (an AnsibleError raised in
+	// TaskExecutor.run) is a plain result, not a loop's
+	loopRes := t.HasLoop && !isErrResult(res)
 	delete(res, errKey)
 	hr.res = res
 	hr.delegate = delegate
 	ignoreErrors := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.IgnoreErrors }, false)
-	out := mkOut(res, t.HasLoop)
+	out := mkOut(res, loopRes)
 
 	r.mu.Lock()
 	st := r.stat(host)
@@ -1033,6 +1036,13 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 		total = retries + 1
 	}
 	var res map[string]any
+	defer func() {
+		// TaskExecutor._execute: a delegated task's result that went
+		// through its action carries the delegate's connection variables
+		if delegate != "" && res != nil && !truthy(res["unreachable"]) && !isErrResult(res) && !(actionPlugins[t.Module] && actionFailed(res)) {
+			res[output.DelegatedVarsKey] = pr.delegatedVars(t, host, delegate, vars)
+		}
+	}()
 	for attempt := 1; attempt <= total; attempt++ {
 		res = pr.runModule(t, host, vars, delegate)
 		if truthy(res["unreachable"]) || isErrResult(res) {
@@ -1392,9 +1402,21 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	if req.Conn != nil && !truthy(out["failed"]) && !noDiscovery[info.Name] {
 		pr.discoverInterpreter(ctx, t, host, delegate, vars, req.Conn, out)
 	}
-	if _, ext := m.(*external.Module); !ext && !info.Local && !noInvocation[info.Name] {
+	// the setup module reports its invocation; the gather_facts action
+	// plugin that also runs it keeps only the facts
+	setupTask := info.Name == "setup" && !strings.HasSuffix(t.Action, "gather_facts")
+	if _, ext := m.(*external.Module); !ext && !info.Local && (!noInvocation[info.Name] || setupTask) {
 		if _, ok := out["invocation"]; !ok {
 			out["invocation"] = map[string]any{"module_args": modules.Invocation(m, args)}
+		}
+	}
+	if info.Name == "setup" && !setupTask && !truthy(out["failed"]) {
+		// the gather_facts action plugin combines its modules' facts,
+		// warnings and deprecations (_combine_task_result)
+		for _, k := range []string{"warnings", "deprecations"} {
+			if _, ok := out[k]; !ok {
+				out[k] = []any{}
+			}
 		}
 	}
 	factHost := host
@@ -1484,8 +1506,9 @@ func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
 			continue
 		}
 		// meta results are not counted in the recap
+		msg, reason := metaSkip(action, h)
 		pr.r.cb.Skipped(&output.Result{Host: h, Action: "meta", TaskName: name,
-			Data: map[string]any{"changed": false, "skip_reason": "Conditional result was False"}})
+			Data: map[string]any{"msg": msg, "skip_reason": reason}})
 	}
 	if len(active) == 0 {
 		return
@@ -1603,4 +1626,34 @@ func bannerArgs(t *playbook.Task) string {
 		return ""
 	}
 	return " " + strings.Join(parts, ", ")
+}
+
+// metaSkip is the message and skip reason of a meta task whose condition
+// is false (StrategyBase._execute_meta).
+func metaSkip(action, host string) (string, string) {
+	reason := action + " conditional evaluated to False"
+	switch action {
+	case "flush_handlers":
+		reason += ", not running handlers for " + host
+	case "clear_facts":
+		reason += ", not clearing facts and fact cache for " + host
+	case "clear_host_errors":
+		reason += ", not clearing host error state for " + host
+	case "end_batch":
+		reason += ", continuing current batch"
+	case "end_play":
+		reason += ", continuing play"
+	case "end_host":
+		reason += ", continuing execution for " + host
+		return "end_host conditional evaluated to false, continuing execution for " + host, reason
+	}
+	return action, reason
+}
+
+// actionFailed tells whether a result is an action plugin's
+// AnsibleActionFail (its empty traceback); a controller action plugin
+// lets it reach the executor, which returns it as is.
+func actionFailed(res map[string]any) bool {
+	e, ok := res["exception"].(string)
+	return ok && e == "NoneType: None\n"
 }

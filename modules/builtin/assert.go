@@ -75,7 +75,8 @@ func (a *Assert) Run(ctx context.Context, req *modules.Request) (*modules.Result
 	for _, that := range thats {
 		ok, val, err := evalConditional(req, that)
 		if err != nil {
-			return &modules.Result{Failed: true, Msg: err.Error()}, nil
+			// the action raises AnsibleError: a result without "changed"
+			return nil, err
 		}
 		if !ok {
 			data["evaluated_to"] = val
@@ -162,7 +163,9 @@ func evalConditional(req *modules.Request, cond any) (bool, any, error) {
 					}
 				}
 			}
-			return false, false, wrap(fmt.Errorf("error while evaluating conditional (%s): %s", c, err))
+			// AnsibleUndefinedVariable(e, orig_exc=e) prints its message
+			// twice
+			return false, false, wrap(fmt.Errorf("error while evaluating conditional (%s): %s. %s", c, err, err))
 		}
 		b := truthy(v)
 		return b, b, nil

@@ -25,7 +25,7 @@ func init() {
 // with the names and value formats of ansible.builtin.setup.
 type Setup struct {
 	GatherSubset   []string `arg:"gather_subset" default:"all" doc:"Subsets to gather (accepted; goplay gathers its common set)."`
-	GatherTimeout  int      `arg:"gather_timeout" default:"10" doc:"Timeout in seconds for gathering."`
+	GatherTimeout  any      `arg:"gather_timeout" default:"10" doc:"Timeout in seconds for gathering."`
 	Filter         []string `arg:"filter" doc:"Only return facts whose names match these shell-style patterns."`
 	FactPath       string   `arg:"fact_path" default:"/etc/ansible/facts.d" doc:"Path of local facts (accepted, not read)."`
 	Parallel       any      `arg:"parallel" doc:"Accepted for compatibility."`
@@ -33,8 +33,33 @@ type Setup struct {
 	InterpreterVar string
 }
 
+// AdjustInvocation gives the setup module's own parameters as
+// AnsibleModule reports them: the timeout as an int when it is one, filter
+// defaulting to [], and none of goplay's extra arguments.
+func (s *Setup) AdjustInvocation(args map[string]any) {
+	if n, ok := modules.ToInt(args["gather_timeout"]); ok {
+		args["gather_timeout"] = n
+	}
+	if args["filter"] == nil {
+		args["filter"] = []any{}
+	}
+	delete(args, "parallel")
+	delete(args, "_raw_params")
+}
+
 // Run gathers the facts.
 func (s *Setup) Run(ctx context.Context, req *modules.Request) (*modules.Result, error) {
+	// gather_timeout is an int: the module (AnsibleModule's argument
+	// validation) fails with its parameters in the invocation
+	var timeout struct {
+		N int `arg:"gather_timeout"`
+	}
+	if err := modules.Decode("setup", &timeout, map[string]any{"gather_timeout": s.GatherTimeout}); err != nil {
+		return &modules.Result{Failed: true, Msg: err.Error(), Data: map[string]any{
+			"invocation":                map[string]any{"module_args": modules.Invocation(s, req.Args)},
+			"_ansible_verbose_override": true,
+		}}, nil
+	}
 	py := ""
 	if v, ok := req.Vars["ansible_python_interpreter"].(string); ok && v != "" && !strings.Contains(v, "{{") {
 		py = v
@@ -46,9 +71,9 @@ func (s *Setup) Run(ctx context.Context, req *modules.Request) (*modules.Result,
 		pyWord = shWord(py)
 	}
 	script = strings.Replace(script, "@@PYTHON@@", pyWord, 1)
-	if s.GatherTimeout > 0 {
+	if timeout.N > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(s.GatherTimeout)*time.Second+5*time.Second)
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeout.N)*time.Second+5*time.Second)
 		defer cancel()
 	}
 	stdout, _, _, err := req.Conn.Exec(ctx, script, nil)
@@ -78,7 +103,9 @@ func (s *Setup) Run(ctx context.Context, req *modules.Request) (*modules.Result,
 		}
 	}
 	return &modules.Result{
-		Data:    map[string]any{"ansible_facts": facts},
+		// the setup and gather_facts action plugins mark their result so
+		// that -v does not print the facts (_ansible_verbose_override)
+		Data:    map[string]any{"ansible_facts": facts, "_ansible_verbose_override": true},
 		Effects: []modules.Effect{modules.SetFacts{Facts: facts}},
 	}, nil
 }
