@@ -196,6 +196,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 		dc.ShowSkip = cfg.DisplaySkippedHosts
 		dc.ShowOK = cfg.DisplayOkHosts
 		dc.CheckMark = cfg.CheckModeMarkers
+		dc.ShowTaskPath = cfg.ShowTaskPathOnFailure
 		dc.Check = o.Check
 		cb = dc
 	}

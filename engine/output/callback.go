@@ -31,6 +31,8 @@ type Result struct {
 	// include_role): the default callback prints nothing for it (its
 	// "included:" lines come from Included), the json callback records it.
 	Include bool
+	// TaskPath is the task's "file:line" (Task.get_path), absolute.
+	TaskPath string
 }
 
 // Stats holds the recap counters of one host.
@@ -61,6 +63,9 @@ type Callback interface {
 type Default struct {
 	D         *Display
 	CheckMark bool // check_mode_markers
+	// ShowTaskPath is show_task_path_on_failure: "task path: FILE:LINE"
+	// before a failure below -vv.
+	ShowTaskPath bool
 	ShowSkip  bool // display_skipped_hosts
 	ShowOK    bool // display_ok_hosts
 	pending   string
@@ -374,6 +379,9 @@ func (c *Default) Failed(r *Result, ignoreErrors bool) {
 	c.exception(res)
 	c.warnings(res)
 	if _, ok := res["results"]; !(r.Loop && ok) {
+		if c.ShowTaskPath && c.D.Verbosity < 2 && r.TaskPath != "" {
+			c.D.Print("task path: "+r.TaskPath, ColorDebug)
+		}
 		c.D.Print("fatal: ["+label+"]: FAILED! => "+c.Dump(res, 0), ColorError)
 	}
 	if ignoreErrors {

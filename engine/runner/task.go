@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/goplay/goplay/modules/external"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/goplay/goplay/modules/external"
 
 	"github.com/goplay/goplay/engine/output"
 	"github.com/goplay/goplay/engine/playbook"
@@ -482,7 +485,7 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 		vars["ansible_delegated_vars"] = map[string]any{delegate: dv}
 	}
 	mkOut := func(res map[string]any, loop bool) *output.Result {
-		o := &output.Result{Host: host, Action: t.Action, Data: res, Loop: loop, TaskName: name}
+		o := &output.Result{Host: host, Action: t.Action, Data: res, Loop: loop, TaskName: name, TaskPath: taskPath(t)}
 		if delegate != "" && delegate != host {
 			o.Delegate, o.DelegateAddr = delegate, dAddr
 		}
@@ -1578,6 +1581,19 @@ func errResult(msg string) map[string]any {
 func isErrResult(res map[string]any) bool {
 	_, ok := res[errKey]
 	return ok
+}
+
+// taskPath is Ansible's Task.get_path(): the task's file, absolute, and
+// its line ("" for tasks goplay made up).
+func taskPath(t *playbook.Task) string {
+	if !t.Pos.IsValid() || t.Pos.File == "" {
+		return ""
+	}
+	f, err := filepath.Abs(t.Pos.File)
+	if err != nil {
+		f = t.Pos.File
+	}
+	return f + ":" + strconv.Itoa(t.Pos.Line)
 }
 
 // holdsTemplate reports whether a loop item (a string, or lists and dicts of
