@@ -1495,10 +1495,15 @@ func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
 	}
 	when := allWhen(t)
 	var active []string
+	noWhen := map[string]bool{"noop": true, "refresh_inventory": true, "reset_connection": true}[action]
 	for _, h := range cand {
 		pr.r.cb.TaskStart(name, t.Handler, false)
 		pr.r.taskPos(t)
-		if len(when) == 0 {
+		if noWhen && len(when) > 0 {
+			// these do not support "when": Ansible warns and runs them
+			pr.r.d.Warning(action + " task does not support when conditional")
+		}
+		if len(when) == 0 || noWhen {
 			active = append(active, h)
 			continue
 		}
@@ -1548,7 +1553,14 @@ func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
 			delete(pr.r.facts, h)
 		}
 		pr.r.mu.Unlock()
-	case "noop", "refresh_inventory", "reset_connection", "":
+	case "reset_connection":
+		// the local connection has no reset (ConnectionBase.reset warns)
+		for _, h := range active {
+			if kind, _ := pr.connSpec(t, h, pr.taskVars(h, t), ""); kind == "local" {
+				pr.r.d.Warning("Reset is not implemented for this connection")
+			}
+		}
+	case "noop", "refresh_inventory", "":
 	default:
 		pr.r.d.Error(fmt.Sprintf("invalid meta action requested: %s", action))
 	}
