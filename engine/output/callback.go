@@ -66,10 +66,10 @@ type Default struct {
 	// ShowTaskPath is show_task_path_on_failure: "task path: FILE:LINE"
 	// before a failure below -vv.
 	ShowTaskPath bool
-	ShowSkip  bool // display_skipped_hosts
-	ShowOK    bool // display_ok_hosts
-	pending   string
-	mu        sync.Mutex
+	ShowSkip     bool // display_skipped_hosts
+	ShowOK       bool // display_ok_hosts
+	pending      string
+	mu           sync.Mutex
 	// Check is -C (the DRY RUN banners with check_mode_markers).
 	Check bool
 	// PlaysLine is "N plays in FILE", shown at -vv after the PLAYBOOK
