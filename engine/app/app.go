@@ -72,6 +72,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if opts.Verbosity > 1 {
+		if cfg.StdoutCallback == "json" {
+			// ansible.builtin.json is a redirect to ansible.posix.json,
+			// resolved (and announced) twice
+			for i := 0; i < 2; i++ {
+				d.Print("redirecting (type: callback) ansible.builtin.json to ansible.posix.json", "")
+			}
+		}
 		for _, cb := range []string{"default", "minimal", "oneline"} {
 			d.Print("Skipping callback '"+cb+"', as we already have a stdout callback.", "")
 		}
@@ -265,6 +272,10 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	for i, pb := range pbs {
 		if dc, ok := cb.(*output.Default); ok {
 			dc.PlaysLine = fmt.Sprintf("%d plays in %s", len(pb.Plays), o.Playbooks[i])
+		} else if o.Verbosity > 1 {
+			// the playbook executor's display.vv line (the default
+			// callback prints it after its PLAYBOOK banner)
+			d.Print(fmt.Sprintf("%d plays in %s", len(pb.Plays), o.Playbooks[i]), "")
 		}
 		r := runner.New(inv, tpl, ropt)
 		rc = r.Run(ctx, pb)
