@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/goplay/goplay/engine/pyfmt"
 )
 
 // Module is one task action. Run receives the request and returns the result.
@@ -107,6 +109,69 @@ type Result struct {
 	Diff []Diff
 	// Effects are changes to the run that the engine applies.
 	Effects []Effect
+}
+
+// Dict is the result as Ansible's result dict: Data, then msg (unless Data
+// has one), changed (unless Data has it), failed, skipped and diff, in the
+// module's key order followed by those.
+func (res *Result) Dict() map[string]any {
+	out := make(map[string]any, len(res.Data)+3)
+	for k, v := range res.Data {
+		out[k] = v
+	}
+	if res.Msg != "" {
+		if _, ok := out["msg"]; !ok {
+			out["msg"] = res.Msg
+		}
+	}
+	if _, ok := out["changed"]; !ok {
+		out["changed"] = res.Changed
+	}
+	if res.Failed {
+		out["failed"] = true
+	}
+	if res.Skipped {
+		out["skipped"] = true
+	}
+	if len(res.Diff) > 0 {
+		var d []any
+		for _, x := range res.Diff {
+			e := map[string]any{"before": x.Before, "after": x.After}
+			if x.BeforeHeader != "" {
+				e["before_header"] = x.BeforeHeader
+			}
+			if x.AfterHeader != "" {
+				e["after_header"] = x.AfterHeader
+			}
+			d = append(d, e)
+		}
+		out["diff"] = d
+	}
+	if order := pyfmt.KeyOrder(res.Data); order != nil {
+		// keep the module's key order (Python dicts print in insertion
+		// order), then the keys added here
+		seen := make(map[string]bool, len(order))
+		keys := make([]string, 0, len(out))
+		for _, k := range order {
+			if _, ok := out[k]; ok && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		for _, k := range []string{"msg", "changed", "failed", "skipped", "diff"} {
+			if _, ok := out[k]; ok && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		for k := range out {
+			if !seen[k] {
+				keys = append(keys, k)
+			}
+		}
+		pyfmt.SetOrder(out, keys)
+	}
+	return out
 }
 
 // Diff is one before/after pair shown by --diff.

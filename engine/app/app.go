@@ -109,7 +109,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	for _, w := range warns {
 		d.Warning(w)
 	}
-	extra, err := loadExtraVars(o.ExtraVars, cfg.HashBehaviour == "merge")
+	extra, extraYAML, err := loadExtraVars(o.ExtraVars, cfg.HashBehaviour == "merge")
 	if err != nil {
 		var oe *cli.OptionsError
 		if errors.As(err, &oe) {
@@ -209,7 +209,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 	}
 	ropt := runner.Options{
 		Verbosity: o.Verbosity, Check: o.Check, Diff: o.Diff, Forks: o.Forks,
-		ExtraVars: extra, ExtraVarsYAML: extraVarsFromYAML(o.ExtraVars), Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAtTask,
+		ExtraVars: extra, ExtraVarsYAML: extraYAML, Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAtTask,
 		Limit: o.Subset, RolesPath: cfg.RolesPath, Connection: o.Connection,
 		RemoteUser: firstNonEmpty(o.RemoteUser, cfg.RemoteUser), RemotePort: cfg.RemotePort,
 		PrivateKey: firstNonEmpty(o.PrivateKeyFile, cfg.PrivateKeyFile), Timeout: cfg.Timeout,

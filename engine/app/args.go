@@ -1,16 +1,13 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/goplay/goplay/engine/cli"
 	"github.com/goplay/goplay/engine/config"
-	"github.com/goplay/goplay/engine/kv"
 	"github.com/goplay/goplay/engine/playbook"
 	"github.com/goplay/goplay/engine/pyfmt"
 )
@@ -64,63 +61,18 @@ func yamlLoader(text []byte, source string) (any, error) {
 	return playbook.Value(source, doc)
 }
 
-// loadExtraVars reads the -e values into one dict.
-func loadExtraVars(values []string, merge bool) (map[string]any, error) {
-	om, err := cli.LoadExtraVars(values, merge, yamlLoader)
+// loadExtraVars reads the -e values into one dict, and names the variables
+// that came from YAML (cli.LoadExtraVarsOrigin).
+func loadExtraVars(values []string, merge bool) (map[string]any, map[string]bool, error) {
+	om, fromYAML, err := cli.LoadExtraVarsOrigin(values, merge, yamlLoader)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, _ := plain(om).(map[string]any)
 	if m == nil {
 		m = map[string]any{}
 	}
-	return m, nil
-}
-
-// extraVarsFromYAML names the extra vars whose (last) -e source was YAML
-// rather than JSON or k=v: Ansible's YAML loader gives their strings the
-// class AnsibleUnicode (type_debug), JSON and k=v give str.
-func extraVarsFromYAML(values []string) map[string]bool {
-	out := map[string]bool{}
-	for _, opt := range values {
-		if opt == "" {
-			continue
-		}
-		var text []byte
-		switch {
-		case strings.HasPrefix(opt, "@"):
-			b, err := os.ReadFile(opt[1:])
-			if err != nil {
-				continue
-			}
-			text = b
-		case opt[0] == '[' || opt[0] == '{':
-			text = []byte(opt)
-		default:
-			m, err := kv.ParseKVMap(opt, false)
-			if err == nil {
-				for _, k := range m.Keys() {
-					delete(out, k)
-				}
-			}
-			continue
-		}
-		fromYAML := !json.Valid(text)
-		v, err := yamlLoader(text, "<extra vars>")
-		if err != nil {
-			continue
-		}
-		if m, ok := plain(v).(map[string]any); ok {
-			for k := range m {
-				if fromYAML {
-					out[k] = true
-				} else {
-					delete(out, k)
-				}
-			}
-		}
-	}
-	return out
+	return m, fromYAML, nil
 }
 
 // plain turns ordered maps into Go maps that remember their key order.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -102,46 +103,67 @@ func yamlValue(n *yaml.Node) (any, error) {
 // Other errors are returned as they come: *FileNotFoundError, kv's
 // errors, and the loader's.
 func LoadExtraVars(values []string, merge bool, load YAMLLoader) (*pyfmt.OrderedMap, error) {
+	m, _, err := LoadExtraVarsOrigin(values, merge, load)
+	return m, err
+}
+
+// LoadExtraVarsOrigin is LoadExtraVars that also names the top-level
+// variables whose last source was YAML rather than JSON or k=v: Ansible's
+// YAML loader gives their strings the class AnsibleUnicode, JSON and k=v
+// give str (type_debug).
+func LoadExtraVarsOrigin(values []string, merge bool, load YAMLLoader) (*pyfmt.OrderedMap, map[string]bool, error) {
 	if load == nil {
 		load = DefaultYAMLLoader
 	}
+	fromYAML := map[string]bool{}
 	result := pyfmt.NewOrderedMap(0)
 	for _, opt := range values {
 		if opt == "" {
 			continue
 		}
 		var data any
+		var text []byte // YAML/JSON text, nil for k=v
 		switch {
 		case strings.HasPrefix(opt, "@"):
 			path := opt[1:]
 			b, err := os.ReadFile(path)
 			if err != nil {
-				return nil, &FileNotFoundError{Path: path}
+				return nil, nil, &FileNotFoundError{Path: path}
 			}
+			text = b
 			if data, err = load(b, path); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		case opt[0] == '/' || opt[0] == '.':
-			return nil, &OptionsError{"Please prepend extra_vars filename '" + opt + "' with '@'"}
+			return nil, nil, &OptionsError{"Please prepend extra_vars filename '" + opt + "' with '@'"}
 		case opt[0] == '[' || opt[0] == '{':
 			var err error
-			if data, err = load([]byte(opt), "<string>"); err != nil {
-				return nil, err
+			text = []byte(opt)
+			if data, err = load(text, "<string>"); err != nil {
+				return nil, nil, err
 			}
 		default:
 			m, err := kv.ParseKVMap(opt, false)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			data = m
 		}
 		m, ok := asOrdered(data)
 		if !ok {
-			return nil, &OptionsError{"Invalid extra vars data supplied. '" + opt + "' could not be made into a dictionary"}
+			return nil, nil, &OptionsError{"Invalid extra vars data supplied. '" + opt + "' could not be made into a dictionary"}
+		}
+		isYAML := text != nil && !json.Valid(text)
+		for _, k := range m.Keys() {
+			if isYAML {
+				fromYAML[k] = true
+			} else {
+				delete(fromYAML, k)
+			}
 		}
 		combine(result, m, merge)
 	}
-	return result, nil
+	return result, fromYAML, nil
 }
 
 func asOrdered(v any) (*pyfmt.OrderedMap, bool) {

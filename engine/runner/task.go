@@ -819,7 +819,7 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 			if lv, err := r.tpl.RenderValue(label, iv); err == nil {
 				lbl = lv
 			}
-		} else if t.LoopWith == "" && holdsTemplate(item) {
+		} else if t.LoopWith == "" && template.HoldsTemplate(item) {
 			// the default label is '{{ item }}' templated: an item that is
 			// not unsafe (loop:, not with_*) is templated again
 			if lv, err := r.tpl.RenderValue(item, iv); err == nil {
@@ -859,7 +859,7 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 		if label != nil || relabel {
 			res["_ansible_item_label"] = lbl
 		}
-		if t.Register != "" && t.LoopWith == "" && holdsTemplate(item) {
+		if t.Register != "" && t.LoopWith == "" && template.HoldsTemplate(item) {
 			if relabel {
 				res[regItemKey] = lbl
 			} else if lv, err := r.tpl.RenderValue(item, iv); err == nil {
@@ -1153,67 +1153,6 @@ func condErrorMsg(conds []any, err error, t *playbook.Task) string {
 	return errorWithContext(fmt.Sprintf("The conditional check '%s' failed. The error was: error while evaluating conditional (%s): %s", expr, expr, m), t.Pos)
 }
 
-// resultDict turns a module result into Ansible's result dict.
-func resultDict(res *modules.Result) map[string]any {
-	out := make(map[string]any, len(res.Data)+3)
-	for k, v := range res.Data {
-		out[k] = v
-	}
-	if res.Msg != "" {
-		if _, ok := out["msg"]; !ok {
-			out["msg"] = res.Msg
-		}
-	}
-	if _, ok := out["changed"]; !ok {
-		out["changed"] = res.Changed
-	}
-	if res.Failed {
-		out["failed"] = true
-	}
-	if res.Skipped {
-		out["skipped"] = true
-	}
-	if len(res.Diff) > 0 {
-		var d []any
-		for _, x := range res.Diff {
-			e := map[string]any{"before": x.Before, "after": x.After}
-			if x.BeforeHeader != "" {
-				e["before_header"] = x.BeforeHeader
-			}
-			if x.AfterHeader != "" {
-				e["after_header"] = x.AfterHeader
-			}
-			d = append(d, e)
-		}
-		out["diff"] = d
-	}
-	if order := pyfmt.KeyOrder(res.Data); order != nil {
-		// keep the module's key order (Python dicts print in insertion
-		// order), then the keys added here
-		seen := make(map[string]bool, len(order))
-		keys := make([]string, 0, len(out))
-		for _, k := range order {
-			if _, ok := out[k]; ok && !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-		for _, k := range []string{"msg", "changed", "failed", "skipped", "diff"} {
-			if _, ok := out[k]; ok && !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-		for k := range out {
-			if !seen[k] {
-				keys = append(keys, k)
-			}
-		}
-		pyfmt.SetOrder(out, keys)
-	}
-	return out
-}
-
 // externalModule finds the task's module in the library directories. A
 // library module shadows a registered one of the same short name, unless
 // the registered one runs on the controller or the task names it
@@ -1401,7 +1340,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		}
 		return errResult(err.Error())
 	}
-	out := resultDict(res)
+	out := res.Dict()
 	if req.Conn != nil && !truthy(out["failed"]) && !noDiscovery[info.Name] {
 		pr.discoverInterpreter(ctx, t, host, delegate, vars, req.Conn, out)
 	}
@@ -1606,28 +1545,6 @@ func taskPath(t *playbook.Task) string {
 		f = t.Pos.File
 	}
 	return f + ":" + strconv.Itoa(t.Pos.Line)
-}
-
-// holdsTemplate reports whether a loop item (a string, or lists and dicts of
-// them) holds template text.
-func holdsTemplate(v any) bool {
-	switch x := v.(type) {
-	case string:
-		return template.IsTemplate(x)
-	case []any:
-		for _, it := range x {
-			if holdsTemplate(it) {
-				return true
-			}
-		}
-	case map[string]any:
-		for _, it := range x {
-			if holdsTemplate(it) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // markUnsafe marks a variable of vars as unsafe (not templated again).

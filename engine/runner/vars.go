@@ -41,6 +41,14 @@ func roleChain(t *playbook.Task) []*playbook.Role {
 	return out
 }
 
+// taskParent is t's enclosing block, nil for none (or no task).
+func taskParent(t *playbook.Task) *playbook.Task {
+	if t == nil {
+		return nil
+	}
+	return t.Parent
+}
+
 // blockChain lists t's enclosing blocks, outermost first.
 func blockChain(t *playbook.Task) []*playbook.Task {
 	var out []*playbook.Task
@@ -114,11 +122,9 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	}
 	r.mu.Unlock()
 	unsafeFacts(r, host, unsafe)
-	if t != nil {
-		for _, b := range blockChain(t) {
-			for _, k := range b.UnsafeVars {
-				unsafe[k] = true
-			}
+	for p := taskParent(t); p != nil; p = p.Parent {
+		for _, k := range p.UnsafeVars {
+			unsafe[k] = true
 		}
 	}
 	v[template.UnsafeVarsKey] = unsafe

@@ -72,6 +72,10 @@ func isUnsafe(vars map[string]any, name string) bool {
 	return u[name]
 }
 
+// HoldsTemplate reports whether v (a string, or lists and dicts of them)
+// holds template text.
+func HoldsTemplate(v any) bool { return hasTemplate(v, 0) }
+
 // hasTemplate reports whether v (a string, or lists and dicts of them)
 // holds template text.
 func hasTemplate(v any, depth int) bool {

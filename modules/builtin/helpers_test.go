@@ -57,18 +57,7 @@ func run(t *testing.T, name string, args map[string]any, opts ...runOpt) runOut 
 		return out
 	}
 	out.result = res
-	d := map[string]any{}
-	for k, v := range res.Data {
-		d[k] = v
-	}
-	d["changed"] = res.Changed
-	if _, ok := d["msg"]; !ok && res.Msg != "" {
-		d["msg"] = res.Msg
-	}
-	if res.Failed {
-		d["failed"] = true
-	}
-	out.res = d
+	out.res = res.Dict()
 	return out
 }
 

@@ -309,73 +309,33 @@ func permsFor(st fstat, prev uint32, user byte, perms string, useUmask bool, uma
 		}
 		return b
 	}
+	// the bits of class c (u, g, o) sit at shift[c]
+	shift := map[rune]uint32{'u': 6, 'g': 3, 'o': 0}
+	sh, ok := shift[rune(user)]
+	if !ok {
+		return 0
+	}
+	special := map[byte]rune{'u': 's', 'g': 's', 'o': 't'}[user]
 	var out uint32
 	for _, p := range perms {
 		var v uint32
-		switch user {
-		case 'u':
-			switch p {
-			case 'r':
-				v = bit(0o400)
-			case 'w':
-				v = bit(0o200)
-			case 'x':
-				v = bit(0o100)
-			case 's':
-				v = 0o4000
-			case 'u':
-				v = prev & 0o700
-			case 'g':
-				v = (prev & 0o070) << 3
-			case 'o':
-				v = (prev & 0o007) << 6
-			case 'X':
-				if applyX {
-					v = 0o100
-				}
+		switch p {
+		case 'r':
+			v = bit(4 << sh)
+		case 'w':
+			v = bit(2 << sh)
+		case 'x':
+			v = bit(1 << sh)
+		case 'X':
+			if applyX {
+				v = 1 << sh
 			}
-		case 'g':
-			switch p {
-			case 'r':
-				v = bit(0o040)
-			case 'w':
-				v = bit(0o020)
-			case 'x':
-				v = bit(0o010)
-			case 's':
-				v = 0o2000
-			case 'u':
-				v = (prev & 0o700) >> 3
-			case 'g':
-				v = prev & 0o070
-			case 'o':
-				v = (prev & 0o007) << 3
-			case 'X':
-				if applyX {
-					v = 0o010
-				}
-			}
-		case 'o':
-			switch p {
-			case 'r':
-				v = bit(0o004)
-			case 'w':
-				v = bit(0o002)
-			case 'x':
-				v = bit(0o001)
-			case 't':
-				v = 0o1000
-			case 'u':
-				v = (prev & 0o700) >> 6
-			case 'g':
-				v = (prev & 0o070) >> 3
-			case 'o':
-				v = prev & 0o007
-			case 'X':
-				if applyX {
-					v = 0o001
-				}
-			}
+		case 'u', 'g', 'o':
+			// copy another class's bits
+			v = (prev >> shift[p] & 7) << sh
+		case special:
+			// setuid, setgid, sticky
+			v = map[byte]uint32{'u': 0o4000, 'g': 0o2000, 'o': 0o1000}[user]
 		}
 		out |= v
 	}

@@ -104,24 +104,7 @@ func runStep(t *testing.T, conn modules.Conn, name string, args map[string]any, 
 	if res == nil {
 		t.Fatalf("%s %v: nil result", name, args)
 	}
-	out := map[string]any{}
-	for k, v := range res.Data {
-		out[k] = v
-	}
-	if res.Msg != "" {
-		if _, ok := out["msg"]; !ok {
-			out["msg"] = res.Msg
-		}
-	}
-	if _, ok := out["changed"]; !ok {
-		out["changed"] = res.Changed
-	}
-	if res.Failed {
-		out["failed"] = true
-	}
-	if res.Skipped {
-		out["skipped"] = true
-	}
+	out := res.Dict()
 	if len(warnings) > 0 {
 		out["warnings"] = warnings
 	}

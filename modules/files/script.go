@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/goplay/goplay/modules"
+	"github.com/goplay/goplay/modules/builtin"
 )
 
 func init() {
@@ -81,7 +82,7 @@ func (s *Script) Run(ctx context.Context, req *modules.Request) (*modules.Result
 		return actionFail(fmt.Sprintf("chdir %s must be an absolute path for a Unix-aware remote node", s.Chdir)), nil
 	}
 	raw := strings.TrimSpace(s.RawParams)
-	parts, err := shlexSplit(raw)
+	parts, err := builtin.Split(raw) // the script action's shlex.split
 	if err != nil {
 		return modules.Failf("%v", err), nil
 	}
@@ -185,56 +186,4 @@ func splitLines(s string) []any {
 		out = append(out, strings.TrimRight(string(l), "\r\n"))
 	}
 	return out
-}
-
-// shlexSplit is Python's shlex.split (POSIX mode, comments off).
-func shlexSplit(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\'':
-			inWord = true
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				return nil, fmt.Errorf("No closing quotation")
-			}
-			cur.WriteString(s[i+1 : i+1+j])
-			i += j + 1
-		case c == '"':
-			inWord = true
-			i++
-			for ; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\\\"$`\n", s[i+1]) >= 0 {
-					i++
-				}
-				cur.WriteByte(s[i])
-			}
-			if i >= len(s) {
-				return nil, fmt.Errorf("No closing quotation")
-			}
-		case c == '\\':
-			inWord = true
-			if i+1 >= len(s) {
-				return nil, fmt.Errorf("No escaped character")
-			}
-			i++
-			cur.WriteByte(s[i])
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			inWord = true
-			cur.WriteByte(c)
-		}
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/goplay/goplay/engine/template"
+	"github.com/goplay/goplay/modules/builtin"
 )
 
 // symCases were computed by ansible-core 2.14's
@@ -305,12 +306,12 @@ func TestShlexSplit(t *testing.T) {
 		`'x y' "z \" w" q\ r`: `x y|z " w|q r`,
 		`s.sh ''`:             "s.sh|",
 	} {
-		got, err := shlexSplit(in)
+		got, err := builtin.Split(in)
 		if err != nil || strings.Join(got, "|") != want {
 			t.Errorf("%q: got %q %v, want %q", in, got, err, want)
 		}
 	}
-	if _, err := shlexSplit(`"open`); err == nil {
+	if _, err := builtin.Split(`"open`); err == nil {
 		t.Error("unterminated quote accepted")
 	}
 }

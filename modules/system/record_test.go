@@ -122,20 +122,7 @@ func runModule(t *testing.T, conn modules.Conn, name string, args map[string]any
 	if err != nil {
 		t.Fatalf("%s %v: %v", name, args, err)
 	}
-	d := map[string]any{}
-	for k, v := range res.Data {
-		d[k] = v
-	}
-	if _, ok := d["msg"]; !ok && res.Msg != "" {
-		d["msg"] = res.Msg
-	}
-	if _, ok := d["changed"]; !ok {
-		d["changed"] = res.Changed
-	}
-	if res.Failed {
-		d["failed"] = true
-	}
-	o.res = d
+	o.res = res.Dict()
 	return o
 }
 

@@ -222,20 +222,7 @@ func runModule(t *testing.T, name string, args map[string]any, check bool) (map[
 	if err != nil {
 		t.Fatalf("%s %v: %v", name, args, err)
 	}
-	d := map[string]any{}
-	for k, v := range res.Data {
-		d[k] = v
-	}
-	if _, ok := d["msg"]; !ok && res.Msg != "" {
-		d["msg"] = res.Msg
-	}
-	if _, ok := d["changed"]; !ok {
-		d["changed"] = res.Changed
-	}
-	if res.Failed {
-		d["failed"] = true
-	}
-	return d, info
+	return res.Dict(), info
 }
 
 // normalize makes a result comparable across runs: volatile values masked,
