@@ -34,6 +34,11 @@ type Runner struct {
 	tpl *template.Templar
 	cb  output.Callback
 	d   *output.Display
+	// cbMu makes one host's report atomic: hosts run in parallel, and a
+	// result can take several callback calls and lines (an exception
+	// line before "fatal:", items and a diff before "changed:"), which
+	// Ansible prints from its one main thread without interleaving.
+	cbMu sync.Mutex
 
 	fc factClassStore // set_fact value classes (type_debug)
 
@@ -466,3 +471,11 @@ func fileExists(p string) bool {
 func statPath(p string) (os.FileInfo, error) { return os.Stat(p) }
 
 func fmtErr(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// emit runs f, which reports through the callback, while no other host
+// reports.
+func (r *Runner) emit(f func()) {
+	r.cbMu.Lock()
+	defer r.cbMu.Unlock()
+	f()
+}

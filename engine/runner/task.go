@@ -256,7 +256,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 			defer func() {
 				if p := recover(); p != nil {
 					results[i] = &hostResult{host: h, failed: true, res: map[string]any{"msg": fmt.Sprintf("internal error: %v", p), "failed": true}}
-					r.cb.Failed(&output.Result{Host: h, Data: results[i].res, Action: t.Action}, false)
+					r.emit(func() { r.cb.Failed(&output.Result{Host: h, Data: results[i].res, Action: t.Action}, false) })
 				}
 			}()
 			results[i] = pr.runHost(t, h, name, bypass)
@@ -537,7 +537,7 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 		} else {
 			hr.unreachable = false
 		}
-		r.cb.Unreachable(out, ignoreUnreach)
+		r.emit(func() { r.cb.Unreachable(out, ignoreUnreach) })
 	case truthy(res["failed"]):
 		if ignoreErrors {
 			st.OK++
@@ -576,12 +576,12 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 				r.mu.Unlock()
 			}
 		}
-		r.cb.Failed(out, ignoreErrors)
+		r.emit(func() { r.cb.Failed(out, ignoreErrors) })
 	case truthy(res["skipped"]):
 		st.Skipped++
 		hr.skipped = true
 		r.mu.Unlock()
-		r.cb.Skipped(out)
+		r.emit(func() { r.cb.Skipped(out) })
 	default:
 		if !isInclude(t) {
 			// an include counts ok once per included file and host
@@ -593,6 +593,7 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 			hr.changed = true
 		}
 		r.mu.Unlock()
+		r.cbMu.Lock()
 		if bypass && t.HasLoop {
 			pr.printItems(res, mkOut)
 		}
@@ -606,6 +607,7 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 			out.Include = true
 		}
 		r.cb.OK(out)
+		r.cbMu.Unlock()
 		if hr.changed {
 			if notify := effNotify(t); len(notify) > 0 {
 				pr.notify(notify, host, vars)
@@ -872,14 +874,16 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 		delete(res, errKey)
 		if !bypass && !isInclude(t) {
 			o := itemMkOut(res, false)
-			switch {
-			case truthy(res["failed"]):
-				r.cb.ItemFailed(o)
-			case truthy(res["skipped"]):
-				r.cb.ItemSkipped(o)
-			default:
-				r.cb.ItemOK(o)
-			}
+			r.emit(func() {
+				switch {
+				case truthy(res["failed"]):
+					r.cb.ItemFailed(o)
+				case truthy(res["skipped"]):
+					r.cb.ItemSkipped(o)
+				default:
+					r.cb.ItemOK(o)
+				}
+			})
 		}
 		if truthy(res["changed"]) {
 			agg["changed"] = true
@@ -1108,7 +1112,7 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 				res["_ansible_retry"] = true
 				res["retries"] = total
 				o := mkOut(res, false)
-				r.cb.Retry(o)
+				r.emit(func() { r.cb.Retry(o) })
 				delete(res, "_ansible_retry")
 				delete(res, "retries")
 				select {
