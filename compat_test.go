@@ -189,20 +189,33 @@ func normalise(s, dir string) string {
 		}
 		return false
 	}
+	// the exception line (and at -vvv its traceback) comes before the
+	// "fatal:" line it belongs to, so it travels with that record
+	var pre []string
 	for _, l := range lines {
 		switch {
 		case strings.HasSuffix(l, "*") && (strings.HasPrefix(l, "TASK [") || strings.HasPrefix(l, "PLAY ") || strings.HasPrefix(l, "RUNNING HANDLER [") || strings.HasPrefix(l, "NO MORE HOSTS") || strings.HasPrefix(l, "PLAY RECAP")):
+			out = append(out, pre...)
+			pre = nil
 			flush()
 			out = append(out, l)
+		case strings.HasPrefix(l, "An exception occurred during task execution") || strings.HasPrefix(l, "The full traceback is:"):
+			pre = append(pre, l)
 		case isStart(l):
-			records = append(records, []string{l})
+			records = append(records, append(pre, l))
+			pre = nil
+		case len(pre) > 0 && l != "":
+			pre = append(pre, l)
 		case len(records) > 0 && l != "":
 			records[len(records)-1] = append(records[len(records)-1], l)
 		default:
+			out = append(out, pre...)
+			pre = nil
 			flush()
 			out = append(out, l)
 		}
 	}
+	out = append(out, pre...)
 	flush()
 	return strings.Join(out, "\n")
 }
@@ -275,5 +288,22 @@ func TestStaticBinary(t *testing.T) {
 	}
 	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
 		t.Fatalf("goplay links shared libraries: %v", libs)
+	}
+}
+
+// TestNormaliseHostOrder checks that the comparison ignores only the order
+// of host records inside a task, carrying each exception line with its
+// "fatal:" line.
+func TestNormaliseHostOrder(t *testing.T) {
+	exc := "An exception occurred during task execution. To see the full traceback, use -vvv. The error was: boom"
+	a := strings.Join([]string{"TASK [t] ***", exc, "fatal: [a]: FAILED! => {}", "...ignoring", "ok: [b]", "", "PLAY RECAP ***"}, "\n")
+	b := strings.Join([]string{"TASK [t] ***", "ok: [b]", exc, "fatal: [a]: FAILED! => {}", "...ignoring", "", "PLAY RECAP ***"}, "\n")
+	if na, nb := normalise(a, "/x"), normalise(b, "/x"); na != nb {
+		t.Errorf("completion order changed the normalised output:\n%s\n---\n%s", na, nb)
+	}
+	// an exception line that moves to another host is a real difference
+	c := strings.Join([]string{"TASK [t] ***", exc, "ok: [b]", "fatal: [a]: FAILED! => {}", "...ignoring", "", "PLAY RECAP ***"}, "\n")
+	if normalise(a, "/x") == normalise(c, "/x") {
+		t.Errorf("an exception line attached to the wrong host was not noticed")
 	}
 }
