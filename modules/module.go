@@ -85,6 +85,11 @@ type Request struct {
 	// Tmp is a private directory on the controller for this run, removed at
 	// the end (fetch and get_url may stage files there).
 	Tmp string
+	// RemoteTmp is remote_tmp on the target, unexpanded (the shell expands
+	// ~ and $VARS): ansible_remote_tmp, else ANSIBLE_REMOTE_TEMP or
+	// ansible.cfg's remote_tmp, else "~/.ansible/tmp". Empty when the
+	// caller did not set it.
+	RemoteTmp string
 }
 
 // Logf writes a diagnostic line when the request has a logger.

@@ -211,7 +211,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 		Verbosity: o.Verbosity, Check: o.Check, Diff: o.Diff, Forks: o.Forks,
 		ExtraVars: extra, ExtraVarsYAML: extraYAML, Tags: o.Tags, SkipTags: o.SkipTags, StartAtTask: o.StartAtTask,
 		Limit: o.Subset, RolesPath: cfg.RolesPath, Connection: o.Connection,
-		RemoteUser: firstNonEmpty(o.RemoteUser, cfg.RemoteUser), RemotePort: cfg.RemotePort,
+		RemoteUser: firstNonEmpty(o.RemoteUser, cfg.RemoteUser), RemotePort: cfg.RemotePort, RemoteTmp: cfg.RemoteTmp,
 		PrivateKey: firstNonEmpty(o.PrivateKeyFile, cfg.PrivateKeyFile), Timeout: cfg.Timeout,
 		HostKeyChecking: cfg.HostKeyChecking, Become: o.Become || cfg.Become,
 		BecomeUser: firstNonEmpty(o.BecomeUser, cfg.BecomeUser), BecomeMethod: firstNonEmpty(o.BecomeMethod, cfg.BecomeMethod),

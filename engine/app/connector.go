@@ -53,7 +53,7 @@ func (c *sshConnector) Connect(ctx context.Context, kind string, spec *runner.Co
 		cfg.SSHConfigFile, cfg.Agent = c.sandbox, "none"
 	}
 	if b := spec.Become; b != nil {
-		cfg.Become = &ssh.Become{Method: b.Method, User: b.User, Flags: b.Flags, Password: b.Password, Exe: b.Exe}
+		cfg.Become = &ssh.Become{Method: b.Method, User: b.User, Flags: b.Flags, Password: b.Password, Exe: b.Exe, RemoteTmp: b.RemoteTmp}
 	}
 	conn, err := c.pool.Get(ctx, cfg)
 	if err != nil {

@@ -102,6 +102,7 @@ forks = 7
 private_key_file = ../keys/id
 roles_path = roles:~/r
 nocolor = on
+remote_tmp = /var/tmp/$USER
 [ssh_connection]
 host_key_checking = yes
 [privilege_escalation]
@@ -123,6 +124,7 @@ become = YES
 		{c.PrivateKeyFile, filepath.Join(filepath.Dir(dir), "keys/id")},
 		{c.RolesPath, []string{filepath.Join(dir, "roles"), "/h/r"}},
 		{c.NoColor, true}, {c.Become, true}, {c.Timeout, 10}, {c.Gathering, "implicit"},
+		{c.RemoteTmp, "/var/tmp/$USER"}, // unexpanded: the target's shell expands it
 		{c.ModulePath, []string{"/h/.ansible/plugins/modules", "/usr/share/ansible/plugins/modules"}},
 		{c.Origin("DEFAULT_FORKS"), "env: ANSIBLE_FORKS"}, {c.Origin("DEFAULT_HOST_LIST"), cfgPath}, {c.Origin("DEFAULT_TIMEOUT"), "default"},
 	}

@@ -84,6 +84,7 @@ var Definitions = []Definition{
 	// inventory and targets
 	{Name: "DEFAULT_HOST_LIST", Type: PathList, Default: "/etc/ansible/hosts", Env: env("ANSIBLE_INVENTORY"), Ini: dflt("inventory"), field: func(c *Config) any { return &c.Inventory }},
 	{Name: "DEFAULT_REMOTE_USER", Type: String, Env: env("ANSIBLE_REMOTE_USER"), Ini: dflt("remote_user"), field: func(c *Config) any { return &c.RemoteUser }},
+	{Name: "REMOTE_TMP", Type: String, Default: "~/.ansible/tmp", Env: env("ANSIBLE_REMOTE_TEMP", "ANSIBLE_REMOTE_TMP"), Ini: dflt("remote_tmp"), field: func(c *Config) any { return &c.RemoteTmp }},
 	{Name: "DEFAULT_REMOTE_PORT", Type: Int, Env: env("ANSIBLE_REMOTE_PORT"), Ini: dflt("remote_port"), field: func(c *Config) any { return &c.RemotePort }},
 	{Name: "DEFAULT_PRIVATE_KEY_FILE", Type: Path, Env: env("ANSIBLE_PRIVATE_KEY_FILE"), Ini: dflt("private_key_file"), field: func(c *Config) any { return &c.PrivateKeyFile }},
 	{Name: "DEFAULT_TRANSPORT", Type: String, Default: "smart", Env: env("ANSIBLE_TRANSPORT"), Ini: dflt("transport"), field: func(c *Config) any { return &c.Transport }},
@@ -261,6 +262,7 @@ type Config struct {
 	Inventory                    []string // DEFAULT_HOST_LIST (pathlist)
 	RemoteUser                   string   // DEFAULT_REMOTE_USER ("" = None)
 	RemotePort                   int      // DEFAULT_REMOTE_PORT (0 = None)
+	RemoteTmp                    string   // the shell plugins' remote_tmp
 	PrivateKeyFile               string   // DEFAULT_PRIVATE_KEY_FILE
 	Transport                    string   // DEFAULT_TRANSPORT
 	Forks                        int      // DEFAULT_FORKS

@@ -125,6 +125,7 @@ func (pr *playRun) connSpec(t *playbook.Task, host string, vars map[string]any, 
 		if s, ok := str("ansible_become_password", "ansible_become_pass", "ansible_sudo_pass"); ok {
 			b.Password = s
 		}
+		b.RemoteTmp = pr.r.remoteTmp(str("ansible_remote_tmp"))
 		if b.Method == "" {
 			b.Method = "sudo"
 		}
@@ -323,4 +324,33 @@ func (pr *playRun) delegatedVars(t *playbook.Task, host, delegate string, vars m
 		out["ansible_connection"] = c
 	}
 	return out
+}
+
+// remoteTmp is the shell plugin's remote_tmp for a host: its
+// ansible_remote_tmp variable (v, when ok), else the configured remote_tmp, else
+// Ansible's default ~/.ansible/tmp. It stays unexpanded: the target's
+// shell expands ~ and $VARS.
+func (r *Runner) remoteTmp(v string, ok bool) string {
+	if ok && strings.TrimSpace(v) != "" {
+		return v
+	}
+	if r.opt.RemoteTmp != "" {
+		return r.opt.RemoteTmp
+	}
+	return "~/.ansible/tmp"
+}
+
+// hostRemoteTmp is remote_tmp for a task on host (its delegate's
+// variables when delegated, as for the other connection settings).
+func (pr *playRun) hostRemoteTmp(host string, vars map[string]any, delegate string) string {
+	hv := vars
+	if delegate != "" && delegate != host {
+		hv = pr.delegateVars(delegate)
+	}
+	if v, has := hv["ansible_remote_tmp"]; has && v != nil {
+		if s, err := pr.r.tpl.RenderString(modules.ToString(v), vars); err == nil {
+			return pr.r.remoteTmp(s, true)
+		}
+	}
+	return pr.r.remoteTmp("", false)
 }

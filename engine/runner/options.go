@@ -28,6 +28,9 @@ type Options struct {
 	Connection string
 	RemoteUser string
 	RemotePort int
+	// RemoteTmp is the shell's remote_tmp (ansible.cfg remote_tmp,
+	// ANSIBLE_REMOTE_TEMP); the ansible_remote_tmp variable overrides it.
+	RemoteTmp string
 	PrivateKey string
 	Timeout    int
 	// HostKeyChecking is on by default, as in Ansible.
@@ -86,6 +89,9 @@ type ConnSpec struct {
 // BecomeSpec is the privilege escalation of one task.
 type BecomeSpec struct {
 	Method, User, Flags, Password, Exe string
+	// RemoteTmp is the task's remote_tmp, unexpanded (where a module run as
+	// an unprivileged become user makes its working directory).
+	RemoteTmp string
 }
 
 // Connector opens connections of a given type (ssh, …).

@@ -1287,6 +1287,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	}
 	req := &modules.Request{
 		Args: args, Vars: vars, Host: host, Check: check, Diff: diff, Verbosity: r.opt.Verbosity,
+		RemoteTmp: pr.hostRemoteTmp(host, vars, delegate),
 		// As debug's var= does in Ansible: "{{expr}}" with the usual typing
 		// (a plain variable keeps its type, anything else renders as text).
 		Template: func(expr string) (any, error) { return r.tpl.Render("{{"+expr+"}}", vars) },

@@ -424,11 +424,15 @@ func buildCommand(shebang, modPath, argsPath string) string {
 }
 
 // remoteTmp is the shell's remote_tmp: the task's _ansible_remote_tmp
-// argument (how the engine passes ansible.cfg's remote_tmp), else the
+// argument, else the request's RemoteTmp (how the engine passes
+// ansible_remote_tmp and ansible.cfg's remote_tmp), else the
 // ansible_remote_tmp variable, else ~/.ansible/tmp.
 func (m *Module) remoteTmp(req *modules.Request) string {
 	if s, ok := req.Args["_ansible_remote_tmp"].(string); ok && strings.TrimSpace(s) != "" {
 		return strings.TrimSpace(s)
+	}
+	if s := strings.TrimSpace(req.RemoteTmp); s != "" {
+		return s
 	}
 	if s, ok := req.Vars["ansible_remote_tmp"].(string); ok && strings.TrimSpace(s) != "" {
 		return strings.TrimSpace(s)

@@ -402,6 +402,8 @@ func newTmpSrc(tmpDest string, req *modules.Request) *tmpSrc {
 	base := defaultRemoteTmp
 	if s, ok := req.Args["_ansible_remote_tmp"].(string); ok && strings.TrimSpace(s) != "" {
 		base = strings.TrimSpace(s)
+	} else if s := strings.TrimSpace(req.RemoteTmp); s != "" {
+		base = s
 	} else if s, ok := req.Vars["ansible_remote_tmp"].(string); ok && strings.TrimSpace(s) != "" {
 		base = strings.TrimSpace(s)
 	}
