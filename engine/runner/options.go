@@ -30,7 +30,7 @@ type Options struct {
 	RemotePort int
 	// RemoteTmp is the shell's remote_tmp (ansible.cfg remote_tmp,
 	// ANSIBLE_REMOTE_TEMP); the ansible_remote_tmp variable overrides it.
-	RemoteTmp string
+	RemoteTmp  string
 	PrivateKey string
 	Timeout    int
 	// HostKeyChecking is on by default, as in Ansible.
