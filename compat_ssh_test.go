@@ -371,6 +371,9 @@ func (se *sshCompatEnv) runOne(t *testing.T, src, prog, remote string) sshRun {
 		argv = append(argv, "-i", "inventory")
 	}
 	argv = append(argv, strings.Fields(read("args"))...)
+	// GOPLAY_COMPAT_SWEEP_ARGS adds words to both tools' command lines
+	// (for sweeps such as "-C -D" or "-v" over every case by hand)
+	argv = append(argv, strings.Fields(os.Getenv("GOPLAY_COMPAT_SWEEP_ARGS"))...)
 	argv = append(argv, "playbook.yml")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

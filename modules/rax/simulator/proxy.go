@@ -161,6 +161,11 @@ func (f *forwarder) update(algorithm string, timeout time.Duration, specs []back
 		b.backendSpec = sp
 		if sp.Condition == ConditionDisabled && was != ConditionDisabled {
 			kills = append(kills, f.killLocked(b)...)
+		} else if !b.eligible() {
+			// a draining (or offline) node keeps its requests in flight
+			// but no idle keep-alive connection: its open connections
+			// fall to zero as those requests finish
+			kills = append(kills, b.transport.CloseIdleConnections)
 		}
 	}
 	for id, b := range f.backends {
@@ -309,7 +314,12 @@ func (f *forwarder) release(b *backend, id uint64) {
 	f.mu.Lock()
 	b.active--
 	delete(b.inflight, id)
+	idle := !b.eligible()
 	f.mu.Unlock()
+	if idle {
+		// the connection just returned to the pool will not be reused
+		b.transport.CloseIdleConnections()
+	}
 }
 
 func (f *forwarder) count(p *int64) {
