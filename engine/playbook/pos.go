@@ -91,13 +91,15 @@ func Context(pos Pos) string {
 		msg = fmt.Sprintf(positionDetails, pos.File, pos.Line-1, epos+1)
 		msg += fmt.Sprintf("\nThe offending line appears to be:\n\n%s\n%s\n\n", strings.TrimRight(prev, " \t\r\n"), strings.Repeat(" ", epos)+"^ here")
 		msg += yamlAndShorthandError
-		return strings.TrimRight(msg, "\n")
+	} else {
+		col := pos.Col - 1
+		if col < 0 {
+			col = 0
+		}
+		msg += fmt.Sprintf("\nThe offending line appears to be:\n\n%s\n%s\n%s\n", strings.TrimRight(prev, " \t\r\n"), strings.TrimRight(target, " \t\r\n"), strings.Repeat(" ", col)+"^ here")
 	}
-	col := pos.Col - 1
-	if col < 0 {
-		col = 0
-	}
-	msg += fmt.Sprintf("\nThe offending line appears to be:\n\n%s\n%s\n%s\n", strings.TrimRight(prev, " \t\r\n"), strings.TrimRight(target, " \t\r\n"), strings.Repeat(" ", col)+"^ here")
+	// the hints look at the error's own line, even when the k=v shorthand
+	// line before it was shown instead
 	if strings.Contains(target, "\t") {
 		msg += leadingTabError
 	}

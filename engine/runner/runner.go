@@ -45,6 +45,10 @@ type Runner struct {
 	mu          sync.Mutex
 	stats       map[string]*output.Stats
 	facts       map[string]map[string]any // gathered and cacheable facts
+	// discovered holds, per host, the interpreters its current task
+	// discovered (by target: the host or its delegate) until the task's
+	// result decides whether they become facts.
+	discovered map[string]map[string]string
 	nonPersist  map[string]map[string]any // set_fact and register
 	includeVars map[string]map[string]any
 	failed      map[string]bool // hosts that failed (tqm._failed_hosts)
@@ -108,6 +112,7 @@ func New(inv *inventory.Inventory, tpl *template.Templar, opt Options) *Runner {
 		opt: opt, inv: inv, tpl: tpl, cb: opt.Callback, d: opt.Display,
 		stats:       map[string]*output.Stats{},
 		facts:       map[string]map[string]any{},
+		discovered:  map[string]map[string]string{},
 		nonPersist:  map[string]map[string]any{},
 		includeVars: map[string]map[string]any{},
 		failed:      map[string]bool{},

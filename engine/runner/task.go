@@ -466,6 +466,9 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 	r := pr.r
 	vars := pr.taskVars(host, t)
 	hr := &hostResult{host: host, vars: vars}
+	r.mu.Lock()
+	delete(r.discovered, host)
+	r.mu.Unlock()
 	delegate, dAddr, dErr := pr.delegate(t, host, vars)
 	perItemDelegate := false
 	if dErr != nil && t.HasLoop {
@@ -592,6 +595,13 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 			st.Changed++
 			hr.changed = true
 		}
+		for target, path := range r.discovered[host] {
+			if r.facts[target] == nil {
+				r.facts[target] = map[string]any{}
+			}
+			r.facts[target]["discovered_interpreter_python"] = path
+		}
+		delete(r.discovered, host)
 		r.mu.Unlock()
 		r.cbMu.Lock()
 		if bypass && t.HasLoop {
@@ -1180,7 +1190,10 @@ var noDiscovery = map[string]bool{"raw": true, "script": true}
 // discoverInterpreter is Ansible's interpreter discovery: the first Python
 // module run on a host whose ansible_python_interpreter is not set finds
 // the interpreter, returns it as the fact discovered_interpreter_python in
-// its result, and sets that fact on the host.
+// its result. The later items of a loop do not discover again; the fact is
+// set on the host (the delegate when delegated) only when the task's
+// result is ok, as the strategy stores facts only from ok results, so a
+// skipped or failed task leaves the next one to discover again.
 func (pr *playRun) discoverInterpreter(ctx context.Context, t *playbook.Task, host, delegate string, vars map[string]any, conn modules.Conn, out map[string]any) {
 	r := pr.r
 	target := host
@@ -1194,8 +1207,9 @@ func (pr *playRun) discoverInterpreter(ctx context.Context, t *playbook.Task, ho
 	}
 	r.mu.Lock()
 	_, known := r.facts[target]["discovered_interpreter_python"]
+	_, pending := r.discovered[host][target]
 	r.mu.Unlock()
-	if known {
+	if known || pending {
 		return
 	}
 	path := "/usr/bin/python3"
@@ -1204,11 +1218,12 @@ func (pr *playRun) discoverInterpreter(ctx context.Context, t *playbook.Task, ho
 			path = line
 		}
 	}
+	// the fact is kept only if the task's result is ok (keepDiscovered)
 	r.mu.Lock()
-	if r.facts[target] == nil {
-		r.facts[target] = map[string]any{}
+	if r.discovered[host] == nil {
+		r.discovered[host] = map[string]string{}
 	}
-	r.facts[target]["discovered_interpreter_python"] = path
+	r.discovered[host][target] = path
 	r.mu.Unlock()
 	af, _ := out["ansible_facts"].(map[string]any)
 	if af == nil {
@@ -1331,6 +1346,10 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		}
 		req.Conn = newEnvConn(conn, env, order)
 	}
+	var touched *touchConn
+	if req.Conn != nil {
+		req.Conn, touched = newTouchConn(req.Conn)
+	}
 	ctx := pr.ctx
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -1346,7 +1365,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		return errResult(err.Error())
 	}
 	out := res.Dict()
-	if req.Conn != nil && !truthy(out["failed"]) && !noDiscovery[info.Name] {
+	if req.Conn != nil && (!truthy(out["failed"]) || touched.used.Load()) && !noDiscovery[info.Name] {
 		pr.discoverInterpreter(ctx, t, host, delegate, vars, req.Conn, out)
 	}
 	// the setup module reports its invocation; the gather_facts action
