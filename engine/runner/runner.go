@@ -42,13 +42,13 @@ type Runner struct {
 
 	fc factClassStore // set_fact value classes (type_debug)
 
-	mu          sync.Mutex
-	stats       map[string]*output.Stats
-	facts       map[string]map[string]any // gathered and cacheable facts
+	mu    sync.Mutex
+	stats map[string]*output.Stats
+	facts map[string]map[string]any // gathered and cacheable facts
 	// discovered holds, per host, the interpreters its current task
 	// discovered (by target: the host or its delegate) until the task's
 	// result decides whether they become facts.
-	discovered map[string]map[string]string
+	discovered  map[string]map[string]string
 	nonPersist  map[string]map[string]any // set_fact and register
 	includeVars map[string]map[string]any
 	failed      map[string]bool // hosts that failed (tqm._failed_hosts)
