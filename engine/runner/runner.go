@@ -392,9 +392,7 @@ func (r *Runner) hostVarsSnapshot(magic func(v map[string]any, host string)) map
 	for _, h := range r.allHostNames() {
 		v := r.inv.HostVars(h)
 		r.mu.Lock()
-		for k, x := range r.facts[h] {
-			v[k] = x
-		}
+		mergeFacts(v, r.facts[h])
 		if len(r.facts[h]) > 0 {
 			v["ansible_facts"] = factsDict(r.facts[h])
 		} else {
@@ -433,12 +431,27 @@ func (r *Runner) allHostNames() []string {
 	return out
 }
 
+// factsDict is the ansible_facts variable: the facts without their
+// ansible_ prefix, except ansible_local (namespace_facts).
 func factsDict(f map[string]any) map[string]any {
 	out := make(map[string]any, len(f))
 	for k, v := range f {
-		out[strings.TrimPrefix(k, "ansible_")] = v
+		if k != "ansible_local" {
+			k = strings.TrimPrefix(k, "ansible_")
+		}
+		out[k] = v
 	}
 	return out
+}
+
+// mergeFacts injects facts as variables (inject_facts_as_vars), without
+// the internal _ansible_ keys (clean_facts strips them).
+func mergeFacts(v, facts map[string]any) {
+	for k, x := range facts {
+		if !strings.HasPrefix(k, "_ansible_") {
+			v[k] = x
+		}
+	}
 }
 
 func stringsToAny(ss []string) []any {

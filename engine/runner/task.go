@@ -1378,10 +1378,19 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	}
 	if info.Name == "setup" && !setupTask && !truthy(out["failed"]) {
 		// the gather_facts action plugin combines its modules' facts,
-		// warnings and deprecations (_combine_task_result)
+		// warnings and deprecations (_combine_task_result), and marks the
+		// facts as gathered
 		for _, k := range []string{"warnings", "deprecations"} {
 			if _, ok := out[k]; !ok {
 				out[k] = []any{}
+			}
+		}
+		if af, ok := out["ansible_facts"].(map[string]any); ok {
+			af["_ansible_facts_gathered"] = true
+		}
+		for _, e := range res.Effects {
+			if sf, ok := e.(modules.SetFacts); ok && sf.Facts != nil {
+				sf.Facts["_ansible_facts_gathered"] = true
 			}
 		}
 	}

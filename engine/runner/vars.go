@@ -78,7 +78,7 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 	merge(v, r.inv.HostVars(host))
 	r.mu.Lock()
 	facts := r.facts[host]
-	merge(v, facts)
+	mergeFacts(v, facts)
 	if len(facts) > 0 {
 		v["ansible_facts"] = factsDict(facts)
 	} else {
