@@ -71,6 +71,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			d.Print("No config file found; using defaults", "")
 		}
 	}
+	// settings that 2.14 deprecates, when set (CLI.run)
+	for _, name := range []string{"DEFAULT_FACT_PATH", "DEFAULT_GATHER_SUBSET", "DEFAULT_GATHER_TIMEOUT"} {
+		if o := cfg.Origin(name); o != "" && o != "default" {
+			d.DeprecatedIn(name+" option, the module_defaults keyword is a more generic version and can apply to all calls to the M(ansible.builtin.gather_facts) or M(ansible.builtin.setup) actions, use module_defaults instead", "2.18", "ansible.builtin")
+		}
+	}
 	if opts.Verbosity > 1 {
 		if cfg.StdoutCallback == "json" {
 			// ansible.builtin.json is a redirect to ansible.posix.json,
@@ -215,7 +221,8 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 		PrivateKey: firstNonEmpty(o.PrivateKeyFile, cfg.PrivateKeyFile), Timeout: cfg.Timeout,
 		HostKeyChecking: cfg.HostKeyChecking, Become: o.Become || cfg.Become,
 		BecomeUser: firstNonEmpty(o.BecomeUser, cfg.BecomeUser), BecomeMethod: firstNonEmpty(o.BecomeMethod, cfg.BecomeMethod),
-		BecomeFlags: cfg.BecomeFlags, Gathering: cfg.Gathering, AnyErrorsFatal: cfg.AnyErrorsFatal,
+		BecomeFlags: cfg.BecomeFlags, Gathering: cfg.Gathering,
+		GatherSubset: cfg.GatherSubset, GatherTimeout: cfg.GatherTimeout, FactPath: cfg.FactPath, AnyErrorsFatal: cfg.AnyErrorsFatal,
 		ConfigFile: cfg.File(), InventorySources: invSources, LegacyBareVars: true,
 		Callback: cb, Display: d, Stdin: stdin,
 	}

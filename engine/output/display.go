@@ -94,7 +94,11 @@ func (d *Display) Warning(msg string) {
 }
 
 // Deprecated prints Ansible's "[DEPRECATION WARNING]: …" on stderr.
-func (d *Display) Deprecated(msg, version string) {
+func (d *Display) Deprecated(msg, version string) { d.DeprecatedIn(msg, version, "") }
+
+// DeprecatedIn is Deprecated for a feature of a collection: "removed from
+// COLLECTION in version …" (ansible.builtin reads ansible-core).
+func (d *Display) DeprecatedIn(msg, version, collection string) {
 	if !d.DeprecationWarnings {
 		return
 	}
@@ -105,6 +109,12 @@ func (d *Display) Deprecated(msg, version string) {
 	when := "in a future release."
 	if version != "" {
 		when = "in version " + version + "."
+	}
+	if collection == "ansible.builtin" {
+		collection = "ansible-core"
+	}
+	if collection != "" {
+		when = "from " + collection + " " + when
 	}
 	text := "[DEPRECATION WARNING]: " + msg + " This feature will be removed " + when +
 		" Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg."

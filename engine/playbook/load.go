@@ -428,7 +428,11 @@ func (l *loader) setAttr(a *Attrs, file, key string, n *yaml.Node) (bool, error)
 	case "timeout":
 		a.Timeout, _ = modules.ToInt(v)
 	case "module_defaults":
-		a.ModuleDefaults = toList(v)
+		md, err := l.moduleDefaults(v)
+		if err != nil {
+			return true, err
+		}
+		a.ModuleDefaults = md
 	case "collections", "debugger":
 	default:
 		return false, nil
@@ -528,7 +532,11 @@ func (l *loader) parsePlay(file string, n *yaml.Node) (*Play, error) {
 			tasksNodes[3] = vn
 		case "roles":
 			rolesNode = vn
-		case "gather_timeout", "fact_path":
+		case "gather_timeout":
+			p.GatherTimeout, _ = Value(file, vn)
+		case "fact_path":
+			v, _ := Value(file, vn)
+			p.FactPath = modules.ToString(v)
 		}
 	}
 	if p.HostsRaw == nil && len(p.Hosts) == 0 {

@@ -55,6 +55,8 @@ type Attrs struct {
 	Notify         []string
 	Throttle       int
 	Timeout        int
+	// ModuleDefaults is module_defaults as a list of mappings keyed by the
+	// actions' short names (gather_facts keeps its own), values unrendered.
 	ModuleDefaults []any
 	// Set lists the keywords given explicitly, for inheritance decisions.
 	Set map[string]bool
@@ -71,13 +73,17 @@ type Play struct {
 	HostsRaw     any
 	GatherFacts  *bool
 	GatherSubset []string
-	VarsFiles    []any
-	VarsPrompt   []any
-	Serial       []any
-	MaxFailPct   *float64
-	Strategy     string
-	Order        string
-	ForceHandler bool
+	// GatherTimeout and FactPath are the play's gather_timeout (nil when
+	// not set) and fact_path ("" when not set).
+	GatherTimeout any
+	FactPath      string
+	VarsFiles     []any
+	VarsPrompt    []any
+	Serial        []any
+	MaxFailPct    *float64
+	Strategy      string
+	Order         string
+	ForceHandler  bool
 	Attrs
 	Roles []*Role
 	// Imported are the roles of import_role tasks, in load order: like

@@ -47,6 +47,12 @@ type Options struct {
 	SSHArgs, SSHCommonArgs, SSHExtraArgs string
 	// Gathering is implicit, explicit or smart (ansible.cfg gathering).
 	Gathering string
+	// GatherSubset, GatherTimeout and FactPath are the plays' defaults for
+	// the implicit fact gathering (DEFAULT_GATHER_SUBSET, ...; nil, 0 and
+	// "" for none).
+	GatherSubset  []string
+	GatherTimeout int
+	FactPath      string
 	// DisplayArgs is display_args_to_stdout.
 	DisplayArgs bool
 	// AnyErrorsFatal is the configured default.

@@ -68,7 +68,7 @@ func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all [
 	pr.handlers = flattenHandlers(play)
 
 	if pr.gatherFacts() {
-		pr.runTask(gatherTask(play), batch)
+		pr.runTask(gatherTask(play, &pr.r.opt), batch)
 	}
 	sections := [][]*playbook.Task{play.PreTasks, pr.roleTasks(), play.Tasks, play.PostTasks}
 	for i, sec := range sections {
@@ -112,14 +112,31 @@ func (pr *playRun) gatherFacts() bool {
 	return true
 }
 
-func gatherTask(play *playbook.Play) *playbook.Task {
+// gatherTask is the implicit "Gathering Facts" task: the play's
+// gather_subset, gather_timeout and fact_path (or their configured
+// defaults) are its arguments (PlayIterator), above module_defaults.
+func gatherTask(play *playbook.Play, opt *Options) *playbook.Task {
 	args := map[string]any{}
-	if len(play.GatherSubset) > 0 {
-		sub := make([]any, len(play.GatherSubset))
-		for i, s := range play.GatherSubset {
+	subset := play.GatherSubset
+	if subset == nil {
+		subset = opt.GatherSubset
+	}
+	if subset != nil {
+		sub := make([]any, len(subset))
+		for i, s := range subset {
 			sub[i] = s
 		}
 		args["gather_subset"] = sub
+	}
+	if play.GatherTimeout != nil {
+		args["gather_timeout"] = play.GatherTimeout
+	} else if opt.GatherTimeout != 0 {
+		args["gather_timeout"] = opt.GatherTimeout
+	}
+	if play.FactPath != "" {
+		args["fact_path"] = play.FactPath
+	} else if opt.FactPath != "" {
+		args["fact_path"] = opt.FactPath
 	}
 	return &playbook.Task{Pos: play.Pos, Name: "Gathering Facts", HasName: true, Action: "gather_facts",
 		Module: "setup", Args: args, Play: play}

@@ -1260,6 +1260,33 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 			}
 		}
 	}
+	// module_defaults (TaskExecutor: get_action_args_with_defaults); the
+	// gather_facts action hands its arguments, then setup's defaults, to
+	// setup
+	keys := []string{playbook.TaskDefaultsKey(t)}
+	if keys[0] == "gather_facts" {
+		keys = append(keys, "setup")
+	}
+	for _, key := range keys {
+		defs := playbook.ModuleDefaultsFor(t, pr.play, key)
+		merged := map[string]any{}
+		for _, d := range defs {
+			dv, err := r.tpl.RenderValue(d, vars)
+			if err != nil {
+				return errResult(undefinedMsg(err, t))
+			}
+			if m, ok := dv.(map[string]any); ok {
+				for k, v := range m {
+					merged[k] = v
+				}
+			}
+		}
+		for k, v := range merged {
+			if _, set := args[k]; !set {
+				args[k] = v
+			}
+		}
+	}
 	for k, v := range args {
 		if s, ok := v.(string); ok && s == Omit {
 			delete(args, k)
@@ -1375,6 +1402,17 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		if _, ok := out["invocation"]; !ok {
 			out["invocation"] = map[string]any{"module_args": modules.Invocation(m, args)}
 		}
+	}
+	if info.Name == "setup" && !setupTask && truthy(out["failed"]) && !isErrResult(out) {
+		// the gather_facts action plugin reports its failed fact modules
+		inner := map[string]any{"failed": true, "msg": out["msg"]}
+		if inv, ok := out["invocation"]; ok {
+			inner["invocation"] = inv
+		}
+		out = map[string]any{"ansible_facts": map[string]any{}, "changed": false, "failed": true,
+			"failed_modules":            map[string]any{"ansible.legacy.setup": inner},
+			"msg":                       "The following modules failed to execute: ansible.legacy.setup\n",
+			"_ansible_verbose_override": true}
 	}
 	if info.Name == "setup" && !setupTask && !truthy(out["failed"]) {
 		// the gather_facts action plugin combines its modules' facts,

@@ -24,7 +24,7 @@ func init() {
 // Setup gathers the common facts about the target in one shell round trip,
 // with the names and value formats of ansible.builtin.setup.
 type Setup struct {
-	GatherSubset   []string `arg:"gather_subset" default:"all" doc:"Subsets to gather (accepted; goplay gathers its common set)."`
+	GatherSubset   []string `arg:"gather_subset" default:"all" doc:"Subsets to gather, as Ansible selects its collectors (all, min, network, hardware, !name, a fact id ...); goplay's common facts are filtered by the collector each belongs to."`
 	GatherTimeout  any      `arg:"gather_timeout" default:"10" doc:"Timeout in seconds for gathering."`
 	Filter         []string `arg:"filter" doc:"Only return facts whose names match these shell-style patterns."`
 	FactPath       string   `arg:"fact_path" default:"/etc/ansible/facts.d" doc:"Path of local facts (accepted, not read)."`
@@ -60,6 +60,13 @@ func (s *Setup) Run(ctx context.Context, req *modules.Request) (*modules.Result,
 			"_ansible_verbose_override": true,
 		}}, nil
 	}
+	collectors, bad := selectCollectors(s.GatherSubset)
+	if bad != "" {
+		return &modules.Result{Failed: true, Msg: bad, Data: map[string]any{
+			"invocation":                map[string]any{"module_args": modules.Invocation(s, req.Args)},
+			"_ansible_verbose_override": true,
+		}}, nil
+	}
 	py := ""
 	if v, ok := req.Vars["ansible_python_interpreter"].(string); ok && v != "" && !strings.Contains(v, "{{") {
 		py = v
@@ -81,6 +88,11 @@ func (s *Setup) Run(ctx context.Context, req *modules.Request) (*modules.Result,
 		return nil, err
 	}
 	facts := buildFacts(string(stdout), mark)
+	for k := range facts {
+		if !keepFact(k, collectors) {
+			delete(facts, k)
+		}
+	}
 	subset := make([]any, 0, len(s.GatherSubset))
 	for _, g := range s.GatherSubset {
 		subset = append(subset, g)
