@@ -1423,12 +1423,17 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 				out[k] = []any{}
 			}
 		}
-		if af, ok := out["ansible_facts"].(map[string]any); ok {
-			af["_ansible_facts_gathered"] = true
-		}
-		for _, e := range res.Effects {
+		// (in the stored facts only: results shown are stripped of
+		// _ansible_ keys, nested ones too)
+		for i, e := range res.Effects {
 			if sf, ok := e.(modules.SetFacts); ok && sf.Facts != nil {
-				sf.Facts["_ansible_facts_gathered"] = true
+				facts := make(map[string]any, len(sf.Facts)+1)
+				for k, v := range sf.Facts {
+					facts[k] = v
+				}
+				facts["_ansible_facts_gathered"] = true
+				sf.Facts = facts
+				res.Effects[i] = sf
 			}
 		}
 	}
