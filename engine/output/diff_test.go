@@ -1,6 +1,9 @@
 package output
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Expected texts printed by ansible-playbook 2.14 --diff for copy and
 // lineinfile (CallbackBase._get_diff).
@@ -22,5 +25,20 @@ func TestFormatDiff(t *testing.T) {
 		if got := FormatDiff(c.diff, false); got != c.want {
 			t.Errorf("%d: got\n%q\nwant\n%q", i, got, c.want)
 		}
+	}
+}
+
+// TestColorWarningNoBlankLine: a coloured message that ends in a newline
+// (a warning) is coloured without it, as Display.display does, so no empty
+// coloured line follows it.
+func TestColorWarningNoBlankLine(t *testing.T) {
+	var out, errb strings.Builder
+	d := NewDisplay(&out, &errb)
+	d.Color = true
+	d.Warning("one")
+	d.Warning("two")
+	want := "\x1b[1;35m[WARNING]: one\x1b[0m\n\x1b[1;35m[WARNING]: two\x1b[0m\n"
+	if errb.String() != want {
+		t.Errorf("got %q, want %q", errb.String(), want)
 	}
 }

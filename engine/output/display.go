@@ -66,8 +66,8 @@ func (d *Display) PrintErr(msg, color string) {
 }
 
 func (d *Display) write(w io.Writer, msg, color string) {
-	msg = d.colorize(msg, color)
-	msg = strings.TrimSuffix(msg, "\n") + "\n"
+	// as Display.display: one trailing newline is cut before colouring
+	msg = d.colorize(strings.TrimSuffix(msg, "\n"), color) + "\n"
 	io.WriteString(w, msg)
 }
 

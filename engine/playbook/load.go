@@ -506,7 +506,12 @@ func (l *loader) parsePlay(file string, n *yaml.Node) (*Play, error) {
 		case "vars_files":
 			p.VarsFiles = toList(v)
 		case "vars_prompt":
-			p.VarsPrompt = toList(v)
+			if p.VarsPrompt, err = varsPrompt(v); err != nil {
+				if pe, ok := err.(*Error); ok {
+					return nil, pe
+				}
+				return nil, Errorf(NodePos(file, vn), "%s", err.Error())
+			}
 		case "serial":
 			p.Serial = toList(v)
 		case "max_fail_percentage":

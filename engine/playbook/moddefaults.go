@@ -1,8 +1,11 @@
 package playbook
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/goplay/goplay/engine/pyfmt"
 
 	"github.com/goplay/goplay/modules"
 )
@@ -150,4 +153,38 @@ func TaskDefaultsKey(t *Task) string {
 		return t.Module
 	}
 	return short
+}
+
+// varsPrompt validates vars_prompt as Play._load_vars_prompt does: a
+// mapping or a list of mappings, each with a name and only the known keys.
+func varsPrompt(v any) ([]any, error) {
+	list := toList(v)
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			cls := "<class 'int'>"
+			switch v.(type) {
+			case []any:
+				cls = "<class 'ansible.parsing.yaml.objects.AnsibleSequence'>"
+			case string:
+				cls = "<class 'ansible.parsing.yaml.objects.AnsibleUnicode'>"
+			case bool:
+				cls = "<class 'bool'>"
+			case float64:
+				cls = "<class 'float'>"
+			}
+			return nil, &Error{Msg: fmt.Sprintf("variable files must contain either a dictionary of variables, or a list of dictionaries. Got: %s (%s)", pyfmt.Str(v), cls), NoContext: true}
+		}
+		if _, ok := m["name"]; !ok {
+			return nil, fmt.Errorf("Invalid vars_prompt data structure, missing 'name' key")
+		}
+		for _, k := range sortedKeys(m) {
+			switch k {
+			case "name", "prompt", "default", "private", "confirm", "encrypt", "salt_size", "salt", "unsafe":
+			default:
+				return nil, fmt.Errorf("Invalid vars_prompt data structure, found unsupported key '%s'", k)
+			}
+		}
+	}
+	return list, nil
 }

@@ -79,6 +79,9 @@ type Play struct {
 	FactPath      string
 	VarsFiles     []any
 	VarsPrompt    []any
+	// UnsafeVars names play vars whose values must not be templated
+	// (vars_prompt entries with unsafe: true, once asked).
+	UnsafeVars []string
 	Serial        []any
 	MaxFailPct    *float64
 	Strategy      string

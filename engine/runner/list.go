@@ -16,6 +16,7 @@ func (r *Runner) List(pb *playbook.Playbook, file string, hosts, tasks, tags boo
 	// PlaybookExecutor resolves every play's hosts (and warns) first.
 	playHosts := make([][]string, len(pb.Plays))
 	for i, play := range pb.Plays {
+		_ = r.varsPrompt(play, false)
 		hs, err := r.playHosts(play)
 		if err != nil {
 			r.d.Error(err.Error())

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -140,6 +141,10 @@ func (r *Runner) Run(ctx context.Context, pb *playbook.Playbook) int {
 		if breakAll || ctx.Err() != nil {
 			break
 		}
+		if err := r.varsPrompt(play, true); err != nil {
+			r.d.Error(err.Error())
+			return 1
+		}
 		if !r.playWhen(play) {
 			continue
 		}
@@ -147,6 +152,14 @@ func (r *Runner) Run(ctx context.Context, pb *playbook.Playbook) int {
 		if err != nil {
 			r.d.Error(err.Error())
 			return 1
+		}
+		// ansible_play_hosts(_all) keep the inventory's order whatever
+		// the play's order
+		invHosts := hosts
+		if play.Order != "" && play.Order != "inventory" {
+			if inv, err := r.playHostsIn(play, ""); err == nil {
+				invHosts = inv
+			}
 		}
 		batches := serialBatches(r.renderSerial(play), len(hosts), nil)
 		if len(hosts) == 0 {
@@ -160,7 +173,7 @@ func (r *Runner) Run(ctx context.Context, pb *playbook.Playbook) int {
 			batch := hosts[start : start+size]
 			start += size
 			prevFailed := r.countFailed()
-			res := r.runBatch(ctx, play, batch, hosts)
+			res := r.runBatch(ctx, play, batch, invHosts)
 			if ctx.Err() != nil {
 				breakAll = true
 				break
@@ -234,8 +247,15 @@ func (r *Runner) playVarsForSerial(play *playbook.Play) map[string]any {
 }
 
 // playHosts resolves the play's host pattern, the limit, and drops hosts
-// that failed or became unreachable earlier.
+// that failed or became unreachable earlier; the hosts come in the play's
+// order.
 func (r *Runner) playHosts(play *playbook.Play) ([]string, error) {
+	return r.playHostsIn(play, play.Order)
+}
+
+// playHostsIn is playHosts in the given order ("" or "inventory" for the
+// inventory's, which ansible_play_hosts keeps whatever the play's order).
+func (r *Runner) playHostsIn(play *playbook.Play, order string) ([]string, error) {
 	vars := r.playVarsForSerial(play)
 	var patterns []string
 	for _, h := range play.Hosts {
@@ -281,8 +301,10 @@ func (r *Runner) playHosts(play *playbook.Play) ([]string, error) {
 		}
 		out = append(out, h.Name)
 	}
-	if play.Order != "" {
-		switch play.Order {
+	if order != "" {
+		switch order {
+		case "shuffle":
+			rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 		case "sorted":
 			sort.Strings(out)
 		case "reverse_sorted":

@@ -127,6 +127,9 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 			unsafe[k] = true
 		}
 	}
+	for _, k := range pr.play.UnsafeVars {
+		unsafe[k] = true
+	}
 	v[template.UnsafeVarsKey] = unsafe
 	v[template.OriginKey] = &varOrigins{pr: pr, host: host, t: t, roles: roles}
 	if t != nil {
