@@ -81,12 +81,12 @@ type Play struct {
 	VarsPrompt    []any
 	// UnsafeVars names play vars whose values must not be templated
 	// (vars_prompt entries with unsafe: true, once asked).
-	UnsafeVars []string
-	Serial        []any
-	MaxFailPct    *float64
-	Strategy      string
-	Order         string
-	ForceHandler  bool
+	UnsafeVars   []string
+	Serial       []any
+	MaxFailPct   *float64
+	Strategy     string
+	Order        string
+	ForceHandler bool
 	Attrs
 	Roles []*Role
 	// Imported are the roles of import_role tasks, in load order: like
