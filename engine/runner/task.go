@@ -1384,6 +1384,11 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 		defer cancel()
 	}
 	res, err := m.Run(ctx, req)
+	if t.Timeout > 0 && ctx.Err() == context.DeadlineExceeded && pr.ctx.Err() == nil {
+		// TaskExecutor's TaskTimeoutError
+		return map[string]any{"failed": true, "changed": false, "msg": fmt.Sprintf(
+			"The %s action failed to execute in the expected time frame (%d) and was terminated", t.Action, t.Timeout)}
+	}
 	if err != nil {
 		var ue UnreachableError
 		if errors.As(err, &ue) {
