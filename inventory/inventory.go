@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/goplay/goplay/engine/vault"
 )
 
 // Localhost names: a pattern that is exactly one of these, when no
@@ -270,6 +272,12 @@ func (inv *Inventory) parseOne(source string) (bool, []failure) {
 	data, err := os.ReadFile(source)
 	if err != nil {
 		return false, nil // not readable: every plugin declines
+	}
+	if vault.IsEncrypted(data) {
+		// the ini and yaml plugins read through DataLoader, which decrypts
+		if data, err = vault.DecryptFile(data, source); err != nil {
+			return false, []failure{{"yaml", err.Error()}, {"ini", err.Error()}}
+		}
 	}
 	ext := pyExt(source)
 	if ext == ".yml" || ext == ".yaml" {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/goplay/goplay/engine/vault"
 )
 
 // varsDir is one directory whose group_vars/ and host_vars/ apply (the
@@ -60,6 +62,11 @@ func (d *varsDir) load(kind, name string) (map[string]any, error) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", f, err)
+		}
+		if vault.IsEncrypted(data) {
+			if data, err = vault.DecryptFile(data, f); err != nil {
+				return nil, err
+			}
 		}
 		root, err := loadYAMLDoc(data)
 		if err != nil {

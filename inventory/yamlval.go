@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/goplay/goplay/engine/vault"
 )
 
 // YAML values are resolved the way PyYAML (YAML 1.1, as Ansible loads it)
@@ -136,7 +138,9 @@ func yamlScalar(n *yaml.Node) (any, error) {
 		return resolveYAML11(n.Value), nil
 	}
 	switch tag {
-	case "!!str", "!unsafe", "!vault":
+	case "!vault":
+		return vault.Inline(n.Value), nil
+	case "!!str", "!unsafe":
 		return n.Value, nil
 	case "!!null":
 		return nil, nil

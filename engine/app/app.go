@@ -106,6 +106,10 @@ func colorEnabled(cfg *config.Config, stdout io.Writer) bool {
 }
 
 func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Display, stdin io.Reader) (rc int) {
+	if err := vaultSecrets(o, cfg, d, stdin); err != nil {
+		d.Error(err.Error())
+		return 1
+	}
 	invSources := o.Inventory
 	inv, warns, err := inventory.Load(invSources)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goplay/goplay/engine/kv"
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/vault"
 )
 
 // OptionsError is ansible's AnsibleOptionsError. ansible-playbook reports
@@ -129,6 +130,11 @@ func LoadExtraVarsOrigin(values []string, merge bool, load YAMLLoader) (*pyfmt.O
 			b, err := os.ReadFile(path)
 			if err != nil {
 				return nil, nil, &FileNotFoundError{Path: path}
+			}
+			if vault.IsEncrypted(b) {
+				if b, err = vault.DecryptFile(b, path); err != nil {
+					return nil, nil, err
+				}
 			}
 			text = b
 			if data, err = load(b, path); err != nil {

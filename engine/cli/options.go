@@ -178,7 +178,7 @@ type Options struct {
 
 	ExtraVars []string // -e/--extra-vars, raw, in order ("@file" made "@/abs/file"); see LoadExtraVars
 
-	VaultIDs           []string // --vault-id (accepted; vault is not implemented)
+	VaultIDs           []string // --vault-id (label@source)
 	AskVaultPass       bool     // --ask-vault-password/--ask-vault-pass
 	VaultPasswordFiles []string // --vault-password-file/--vault-pass-file
 

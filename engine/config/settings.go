@@ -203,7 +203,7 @@ var Definitions = []Definition{
 	{Name: "DEFAULT_NULL_REPRESENTATION", Type: String, Env: env("ANSIBLE_NULL_REPRESENTATION"), Ini: dflt("null_representation"), field: func(c *Config) any { return &c.NullRepresentation }},
 	{Name: "DUPLICATE_YAML_DICT_KEY", Type: String, Default: "warn", Env: env("ANSIBLE_DUPLICATE_YAML_DICT_KEY"), Ini: dflt("duplicate_dict_key"), Choices: []string{"warn", "error", "ignore"}, field: func(c *Config) any { return &c.DuplicateDictKey }},
 
-	// vault (accepted, not implemented)
+	// vault (engine/app/vaultsecrets.go)
 	{Name: "DEFAULT_ASK_VAULT_PASS", Type: Bool, Default: false, Env: env("ANSIBLE_ASK_VAULT_PASS"), Ini: dflt("ask_vault_pass"), field: func(c *Config) any { return &c.AskVaultPass }},
 	{Name: "DEFAULT_VAULT_PASSWORD_FILE", Type: Path, Env: env("ANSIBLE_VAULT_PASSWORD_FILE"), Ini: dflt("vault_password_file"), field: func(c *Config) any { return &c.VaultPasswordFile }},
 	{Name: "DEFAULT_VAULT_IDENTITY_LIST", Type: List, Default: []string{}, Env: env("ANSIBLE_VAULT_IDENTITY_LIST"), Ini: dflt("vault_identity_list"), field: func(c *Config) any { return &c.VaultIdentityList }},

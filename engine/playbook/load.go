@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/vault"
 	"github.com/goplay/goplay/modules/external"
 	"os"
 	"path/filepath"
@@ -114,6 +115,12 @@ func ReadYAML(file string) (*yaml.Node, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, &Error{Msg: fmt.Sprintf("Could not find or access '%s'", file)}
+	}
+	if vault.IsEncrypted(data) {
+		// DataLoader decrypts a vault-encrypted file before parsing it
+		if data, err = vault.DecryptFile(data, file); err != nil {
+			return nil, &Error{Msg: err.Error()}
+		}
 	}
 	return ParseYAML(file, data)
 }

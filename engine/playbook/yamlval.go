@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/vault"
 )
 
 // YAML 1.1 scalars as PyYAML resolves them (Ansible's loader).
@@ -150,7 +151,10 @@ func scalarValue(n *yaml.Node) any {
 				return f
 			}
 		}
-		return v // !!str, !unsafe, !vault and other tags keep the text
+		if n.Tag == "!vault" {
+			return vault.Inline(v)
+		}
+		return v // !!str, !unsafe and other tags keep the text
 	}
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return v

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goplay/goplay/engine/kv"
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/vault"
 	"github.com/goplay/goplay/modules"
 )
 
@@ -156,7 +157,10 @@ func lookupItems(with string, v any, pr *playRun, vars map[string]any) ([]any, e
 			if !filepath.IsAbs(path) {
 				path = filepath.Join(pr.play.Playbook.Dir, path)
 			}
-			b, err := os.ReadFile(path)
+			b, err := vault.ReadFile(path)
+			if ve, ok := err.(*vault.Error); ok {
+				return nil, &loopError{"An unhandled exception occurred while running the lookup plugin 'file'. Error was a <class 'ansible.errors.AnsibleError'>, original message: " + ve.Msg}
+			}
 			if err != nil {
 				return nil, &loopError{fmt.Sprintf("An unhandled exception occurred while running the lookup plugin 'file'. Error was a <class 'ansible.errors.AnsibleError'>, original message: could not locate file in lookup: %s", modules.ToString(p))}
 			}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/goplay/goplay/engine/playbook"
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/template"
+	"github.com/goplay/goplay/engine/vault"
 	"github.com/goplay/goplay/modules"
 )
 
@@ -130,4 +132,37 @@ func (r *Runner) ask(msg string, private bool, stdin *os.File, in *bufio.Reader)
 		return "", fmt.Errorf("EOF while reading %s", strings.TrimSpace(msg))
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// checkVaultVarsFiles fails the way the play's first get_vars does when a
+// vars_files entry (one without a template) is vault-encrypted and cannot
+// be decrypted: before the play starts.
+func (r *Runner) checkVaultVarsFiles(play *playbook.Play) error {
+	for _, vf := range play.VarsFiles {
+		candidates := []any{vf}
+		if list, ok := vf.([]any); ok {
+			candidates = list
+		}
+		for _, c := range candidates {
+			name := modules.ToString(c)
+			if template.IsTemplate(name) {
+				break
+			}
+			path := name
+			if !strings.HasPrefix(path, "/") {
+				path = play.Playbook.Dir + "/" + name
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				continue
+			}
+			if vault.IsEncrypted(data) {
+				if _, err := vault.DecryptFile(data, path); err != nil {
+					return err
+				}
+			}
+			break
+		}
+	}
+	return nil
 }

@@ -141,6 +141,10 @@ func (r *Runner) Run(ctx context.Context, pb *playbook.Playbook) int {
 		if breakAll || ctx.Err() != nil {
 			break
 		}
+		if err := r.checkVaultVarsFiles(play); err != nil {
+			r.d.Error(err.Error())
+			return 1
+		}
 		if err := r.varsPrompt(play, true); err != nil {
 			r.d.Error(err.Error())
 			return 1

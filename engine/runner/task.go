@@ -17,6 +17,7 @@ import (
 	"github.com/goplay/goplay/engine/playbook"
 	"github.com/goplay/goplay/engine/pyfmt"
 	"github.com/goplay/goplay/engine/template"
+	"github.com/goplay/goplay/engine/vault"
 	"github.com/goplay/goplay/modules"
 )
 
@@ -921,6 +922,11 @@ type itemInfo struct{ label any }
 
 // undefinedMsg formats a templating error of task arguments as Ansible.
 func undefinedMsg(err error, t *playbook.Task) string {
+	var ve *vault.Error
+	if errors.As(err, &ve) {
+		// AnsibleVaultError from an inline !vault value: its message alone
+		return ve.Msg
+	}
 	var ue *template.UndefinedError
 	if errors.As(err, &ue) {
 		m := ue.Error()

@@ -3,6 +3,7 @@ package template
 import (
 	"errors"
 	"fmt"
+	"github.com/goplay/goplay/engine/vault"
 	"runtime/debug"
 	"strings"
 )
@@ -49,6 +50,8 @@ func recoverErr(r any) error {
 	case *UndefinedError:
 		return x
 	case *TemplateError:
+		return x
+	case *vault.Error:
 		return x
 	case error:
 		var ue *UndefinedError

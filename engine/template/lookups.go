@@ -3,6 +3,7 @@ package template
 import (
 	"bytes"
 	"github.com/goplay/goplay/engine/playbook"
+	"github.com/goplay/goplay/engine/vault"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -261,7 +262,10 @@ func (e *evaluator) runLookup(name string, terms []any, kw map[string]any) []any
 			if !ok {
 				lookupErr("file", "could not locate file in lookup: "+strArg(t))
 			}
-			data, err := os.ReadFile(p)
+			data, err := vault.ReadFile(p)
+			if ve, ok := err.(*vault.Error); ok {
+				lookupErr("file", ve.Msg)
+			}
 			if err != nil {
 				lookupErr("file", "could not locate file in lookup: "+strArg(t))
 			}

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/vault"
 	"reflect"
 	"sort"
 	"strconv"
@@ -81,6 +82,9 @@ func norm(v any) any {
 		return v
 	case *VarsView:
 		return x.dict()
+	case *vault.Undecryptable:
+		// using an inline !vault value that cannot be decrypted fails
+		panic(x.Err)
 	case int64:
 		return int(x)
 	case int32:

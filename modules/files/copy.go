@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/goplay/goplay/engine/vault"
 	"github.com/goplay/goplay/modules"
 )
 
@@ -38,7 +39,7 @@ type Copy struct {
 	LocalFollow   bool   `arg:"local_follow" default:"true" doc:"Follow symbolic links in the local source."`
 	Checksum      string `arg:"checksum" doc:"Expected SHA1 checksum of the source."`
 	Follow        bool   `arg:"follow" doc:"Follow a symbolic link at dest."`
-	Decrypt       bool   `arg:"decrypt" default:"true" doc:"Decrypt vaulted sources (accepted, not supported)."`
+	Decrypt       bool   `arg:"decrypt" default:"true" doc:"Decrypt a vault-encrypted src on the controller before copying it."`
 	Mode          any    `arg:"mode" doc:"Permissions of the file: octal, symbolic (u+rwx) or preserve."`
 	Owner         string `arg:"owner" doc:"User that should own the file."`
 	Group         string `arg:"group" doc:"Group that should own the file."`
@@ -98,7 +99,11 @@ func (c *Copy) Run(ctx context.Context, req *modules.Request) (*modules.Result, 
 	if fi.IsDir() {
 		return c.copyDir(ctx, req, found)
 	}
-	return c.copyOne(ctx, req, source{path: found, rel: filepath.Base(found), display: found, mode: fi.Mode().Perm()}, c.Dest)
+	src, err := c.decrypted(source{path: found, rel: filepath.Base(found), display: found, mode: fi.Mode().Perm()})
+	if err != nil {
+		return modules.Failf("%v", err), nil
+	}
+	return c.copyOne(ctx, req, src, c.Dest)
 }
 
 // contentBytes is the text copy writes for content: strings as is, lists
@@ -680,6 +685,11 @@ func (c *Copy) copyDir(ctx context.Context, req *modules.Request, srcDir string)
 	if err != nil {
 		return modules.Failf("%v", err), nil
 	}
+	for i := range files {
+		if files[i], err = c.decrypted(files[i]); err != nil {
+			return modules.Failf("%v", err), nil
+		}
+	}
 	if len(files) == 1 && len(dirs) == 0 && len(links) == 0 {
 		r, err := c.copyOne(ctx, req, files[0], dest)
 		return r, err
@@ -1222,4 +1232,28 @@ func (c *Copy) remoteDir(ctx context.Context, req *modules.Request, o *output, s
 	}
 	pathInfo(d, fin, fin)
 	return &modules.Result{Changed: changed, Data: d}, nil
+}
+
+// decrypted gives a vault-encrypted source file's plaintext as the source
+// (with decrypt, the default: the action's get_real_file decrypts).
+func (c *Copy) decrypted(s source) (source, error) {
+	if !c.Decrypt || s.path == "" {
+		return s, nil
+	}
+	f, err := os.Open(s.path)
+	if err != nil {
+		return s, nil // reported by the copy itself
+	}
+	head := make([]byte, len(vault.Header))
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	if n < len(head) || string(head) != vault.Header {
+		return s, nil
+	}
+	data, err := vault.ReadFile(s.path)
+	if err != nil {
+		return s, err
+	}
+	s.data, s.path = data, ""
+	return s, nil
 }

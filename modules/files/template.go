@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/goplay/goplay/engine/vault"
 	"github.com/goplay/goplay/modules"
 )
 
@@ -87,8 +88,11 @@ func (t *Template) Run(ctx context.Context, req *modules.Request) (*modules.Resu
 	if s, ok := mode.(string); ok && s == "preserve" {
 		mode = fmt.Sprintf("0%03o", fi.Mode().Perm())
 	}
-	raw, err := os.ReadFile(found)
+	raw, err := vault.ReadFile(found)
 	if err != nil {
+		if _, ok := err.(*vault.Error); ok {
+			return actionFail(err.Error()), nil
+		}
 		return modules.Failf("could not find src=%s, %v", found, err), nil
 	}
 	if !utf8.Valid(raw) {

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo prod-pw-2
