@@ -17,6 +17,8 @@ import (
 // Run: go test -fuzz=FuzzLoad -fuzztime=3m ./engine/playbook/
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte("- hosts: localhost\n  gather_facts: no\n  tasks:\n    - debug: msg=ok\n"))
+	f.Add([]byte("- hosts: all\n  module_defaults:\n    group/aws: {a: 1}\n    ansible.builtin.command: {chdir: /}\n  vars_prompt:\n    - name: x\n      default: y\n  tasks:\n    - block:\n        - ping:\n      module_defaults: [{ping: {data: z}}]\n"))
+	f.Add([]byte("- hosts: all\n  vars:\n    s: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      3132\n  tasks: []\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<16 {
 			return

@@ -119,7 +119,7 @@ func ReadYAML(file string) (*yaml.Node, error) {
 	if vault.IsEncrypted(data) {
 		// DataLoader decrypts a vault-encrypted file before parsing it
 		if data, err = vault.DecryptFile(data, file); err != nil {
-			return nil, &Error{Msg: err.Error()}
+			return nil, &Error{Msg: err.Error(), Pos: Pos{File: file, Line: 1, Col: 1}, NoContext: true}
 		}
 	}
 	return ParseYAML(file, data)
@@ -437,6 +437,10 @@ func (l *loader) setAttr(a *Attrs, file, key string, n *yaml.Node) (bool, error)
 	case "module_defaults":
 		md, err := l.moduleDefaults(v)
 		if err != nil {
+			// Ansible gives no position; goplay adds where it is
+			if pe, ok := err.(*Error); ok && !pe.Pos.IsValid() {
+				pe.Pos = NodePos(file, n)
+			}
 			return true, err
 		}
 		a.ModuleDefaults = md
@@ -515,6 +519,8 @@ func (l *loader) parsePlay(file string, n *yaml.Node) (*Play, error) {
 		case "vars_prompt":
 			if p.VarsPrompt, err = varsPrompt(v); err != nil {
 				if pe, ok := err.(*Error); ok {
+					// no position in Ansible's message; goplay adds it
+					pe.Pos, pe.NoContext = NodePos(file, vn), false
 					return nil, pe
 				}
 				return nil, Errorf(NodePos(file, vn), "%s", err.Error())

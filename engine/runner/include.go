@@ -110,7 +110,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 				continue
 			}
 			pr.countIncluded(g.hosts)
-			pr.r.cb.Included(path, g.hosts, g.label)
+			pr.cb.Included(path, g.hosts, g.label)
 			b := &playbook.Task{IsBlock: true, Parent: t.Parent, Role: t.Role, Play: pr.play, Pos: t.Pos}
 			b.Attrs = t.Attrs
 			b.When = nil
@@ -201,7 +201,7 @@ func (pr *playRun) failHosts(t *playbook.Task, hosts []string, msg string) {
 		pr.mu.Lock()
 		pr.state[h].failed = true
 		pr.mu.Unlock()
-		pr.r.cb.Failed(&output.Result{Host: h, Data: res, Action: t.Action}, false)
+		pr.cb.Failed(&output.Result{Host: h, Data: res, Action: t.Action}, false)
 	}
 }
 

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"github.com/goplay/goplay/engine/output"
 	"strings"
 	"sync"
 
@@ -49,17 +50,41 @@ type playRun struct {
 	rolesRan map[string]bool
 	// publicRoles are include_role roles with public: true
 	publicRoles []*playbook.Role
+	// cb is where this play's results go: the runner's callback, or for
+	// the free strategy one host's view of it (freeCallback).
+	cb output.Callback
+	// free is set when each host of the batch walks the play on its own
+	// (strategy free or host_pinned); batchAll is then the whole batch
+	// (ansible_play_batch) while batch holds the one host.
+	free     *freeShared
+	batchAll []string
 }
 
 func (r *Runner) runBatch(ctx context.Context, play *playbook.Play, batch, all []string) batchResult {
+	if free, pinned := freeStrategy(play.Strategy); free {
+		return r.runFreeBatch(ctx, play, batch, all, pinned)
+	}
+	pr := r.newPlayRun(ctx, play, batch, all)
+	r.cb.PlayStart(play.Name, r.opt.Check)
+	r.playPos(play)
+	return pr.run()
+}
+
+func (r *Runner) newPlayRun(ctx context.Context, play *playbook.Play, batch, all []string) *playRun {
 	pr := &playRun{r: r, ctx: ctx, play: play, batch: batch, allHosts: all,
 		state: map[string]*hostState{}, notified: map[*playbook.Task]map[string]bool{},
-		varsFiles: map[string]map[string]any{}, batchFailed: map[string]bool{}}
+		varsFiles: map[string]map[string]any{}, batchFailed: map[string]bool{}, cb: r.cb}
 	for _, h := range batch {
 		pr.state[h] = &hostState{}
 	}
-	r.cb.PlayStart(play.Name, r.opt.Check)
-	r.playPos(play)
+	return pr
+}
+
+// run runs the play on the batch, once its banner is out.
+func (pr *playRun) run() batchResult {
+	r := pr.r
+	play := pr.play
+	batch := pr.batch
 	if err := pr.loadVarsFiles(); err != nil {
 		r.d.Error(err.Error())
 		pr.abort = true

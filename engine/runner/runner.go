@@ -95,8 +95,8 @@ func (r *Runner) playPos(play *playbook.Play) {
 	}
 }
 
-func (r *Runner) taskPos(t *playbook.Task) {
-	if p, ok := r.cb.(output.Positioned); ok {
+func (r *Runner) taskPos(cb output.Callback, t *playbook.Task) {
+	if p, ok := cb.(output.Positioned); ok {
 		r.mu.Lock()
 		id := r.objectID(t)
 		r.mu.Unlock()

@@ -228,15 +228,26 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	}
 	pr.invalidateHostvars()
 	name := pr.taskName(t, hosts[0])
-	if ab, ok := r.cb.(output.ArgsBanner); ok && r.opt.DisplayArgs && !noLog(t, pr.play, r, nil) {
+	if ab, ok := pr.cb.(output.ArgsBanner); ok && r.opt.DisplayArgs && !noLog(t, pr.play, r, nil) {
 		ab.SetTaskArgs(bannerArgs(t))
 	}
+	if fc, ok := pr.cb.(*freeCallback); ok {
+		fc.task = t
+	}
 	// the banner's [CHECK MODE] follows task.check_mode: the keyword, or -C
-	r.cb.TaskStart(name, t.Handler, effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, r.opt.Check))
-	r.taskPos(t)
+	pr.cb.TaskStart(name, t.Handler, effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, r.opt.Check))
+	r.taskPos(pr.cb, t)
 
 	runOnce := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.RunOnce }, false)
 	bypass := info != nil && info.BypassHostLoop
+	if pr.free != nil {
+		if runOnce {
+			r.d.Warning("Using run_once with the free strategy is not currently supported. This task will still be executed for every host in the inventory list.")
+		}
+		if effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.AnyErrorsFatal }, r.opt.AnyErrorsFatal) {
+			r.d.Warning("Using any_errors_fatal with the free strategy is not supported, as tasks are executed independently on each host")
+		}
+	}
 	runHosts := hosts
 	if runOnce || bypass {
 		runHosts = hosts[:1]
@@ -248,6 +259,13 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 		forks = t.Throttle
 	}
 	sem := make(chan struct{}, forks)
+	if pr.free != nil {
+		// free: the batch's workers; host_pinned: this host holds one
+		sem = pr.free.sem
+		if sem == nil {
+			sem = make(chan struct{}, 1)
+		}
+	}
 	for i, h := range runHosts {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -257,7 +275,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 			defer func() {
 				if p := recover(); p != nil {
 					results[i] = &hostResult{host: h, failed: true, res: map[string]any{"msg": fmt.Sprintf("internal error: %v", p), "failed": true}}
-					r.emit(func() { r.cb.Failed(&output.Result{Host: h, Data: results[i].res, Action: t.Action}, false) })
+					r.emit(func() { pr.cb.Failed(&output.Result{Host: h, Data: results[i].res, Action: t.Action}, false) })
 				}
 			}()
 			results[i] = pr.runHost(t, h, name, bypass)
@@ -269,6 +287,11 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 	aef := effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.AnyErrorsFatal }, r.opt.AnyErrorsFatal)
 	if (runOnce || bypass) && !ignoreErrors {
 		aef = true
+	}
+	if pr.free != nil {
+		// each host goes on by itself (the warnings are the free
+		// strategy's)
+		aef = false
 	}
 	anyFailed, fatal := false, false
 	var includes []*hostResult
@@ -344,7 +367,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 			}
 		}
 		pr.mu.Unlock()
-		r.cb.NoHostsRemaining()
+		pr.cb.NoHostsRemaining()
 		pr.endBatch = true
 		return
 	}
@@ -362,7 +385,7 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 		}
 		pr.mu.Unlock()
 		pr.abort = true
-		r.cb.NoHostsRemaining()
+		pr.cb.NoHostsRemaining()
 		return
 	}
 	if mfp := pr.play.MaxFailPct; mfp != nil && anyFailed {
@@ -381,8 +404,8 @@ func (pr *playRun) runTask(t *playbook.Task, hosts []string) {
 			}
 			pr.mu.Unlock()
 			pr.abort = true
-			r.cb.NoHostsRemaining()
-			r.cb.NoHostsRemaining()
+			pr.cb.NoHostsRemaining()
+			pr.cb.NoHostsRemaining()
 			return
 		}
 	}
@@ -541,7 +564,7 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 		} else {
 			hr.unreachable = false
 		}
-		r.emit(func() { r.cb.Unreachable(out, ignoreUnreach) })
+		r.emit(func() { pr.cb.Unreachable(out, ignoreUnreach) })
 	case truthy(res["failed"]):
 		if ignoreErrors {
 			st.OK++
@@ -580,12 +603,12 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 				r.mu.Unlock()
 			}
 		}
-		r.emit(func() { r.cb.Failed(out, ignoreErrors) })
+		r.emit(func() { pr.cb.Failed(out, ignoreErrors) })
 	case truthy(res["skipped"]):
 		st.Skipped++
 		hr.skipped = true
 		r.mu.Unlock()
-		r.emit(func() { r.cb.Skipped(out) })
+		r.emit(func() { pr.cb.Skipped(out) })
 	default:
 		if !isInclude(t) {
 			// an include counts ok once per included file and host
@@ -610,14 +633,14 @@ func (pr *playRun) runHost(t *playbook.Task, host, name string, bypass bool) *ho
 		}
 		if t.Module != "include_tasks" && t.Module != "include_role" && t.Module != "include" {
 			if _, has := res["diff"]; has && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.Diff }, r.opt.Diff) {
-				if d, ok := r.cb.(output.Differ); ok {
+				if d, ok := pr.cb.(output.Differ); ok {
 					d.Diff(out)
 				}
 			}
 		} else {
 			out.Include = true
 		}
-		r.cb.OK(out)
+		pr.cb.OK(out)
 		r.cbMu.Unlock()
 		if hr.changed {
 			if notify := effNotify(t); len(notify) > 0 {
@@ -672,11 +695,11 @@ func (pr *playRun) printItems(res map[string]any, mkOut func(map[string]any, boo
 		o := mkOut(m, false)
 		switch {
 		case truthy(m["failed"]):
-			pr.r.cb.ItemFailed(o)
+			pr.cb.ItemFailed(o)
 		case truthy(m["skipped"]):
-			pr.r.cb.ItemSkipped(o)
+			pr.cb.ItemSkipped(o)
 		default:
-			pr.r.cb.ItemOK(o)
+			pr.cb.ItemOK(o)
 		}
 	}
 }
@@ -888,11 +911,11 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 			r.emit(func() {
 				switch {
 				case truthy(res["failed"]):
-					r.cb.ItemFailed(o)
+					pr.cb.ItemFailed(o)
 				case truthy(res["skipped"]):
-					r.cb.ItemSkipped(o)
+					pr.cb.ItemSkipped(o)
 				default:
-					r.cb.ItemOK(o)
+					pr.cb.ItemOK(o)
 				}
 			})
 		}
@@ -1128,7 +1151,7 @@ func (pr *playRun) execute(t *playbook.Task, host string, vars map[string]any, d
 				res["_ansible_retry"] = true
 				res["retries"] = total
 				o := mkOut(res, false)
-				r.emit(func() { r.cb.Retry(o) })
+				r.emit(func() { pr.cb.Retry(o) })
 				delete(res, "_ansible_retry")
 				delete(res, "retries")
 				select {
@@ -1523,8 +1546,11 @@ func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
 	var active []string
 	noWhen := map[string]bool{"noop": true, "refresh_inventory": true, "reset_connection": true}[action]
 	for _, h := range cand {
-		pr.r.cb.TaskStart(name, t.Handler, false)
-		pr.r.taskPos(t)
+		if fc, ok := pr.cb.(*freeCallback); ok {
+			fc.task = t
+		}
+		pr.cb.TaskStart(name, t.Handler, false)
+		pr.r.taskPos(pr.cb, t)
 		if noWhen && len(when) > 0 {
 			// these do not support "when": Ansible warns and runs them
 			pr.r.d.Warning(action + " task does not support when conditional")
@@ -1541,7 +1567,7 @@ func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
 		}
 		// meta results are not counted in the recap
 		msg, reason := metaSkip(action, h)
-		pr.r.cb.Skipped(&output.Result{Host: h, Action: "meta", TaskName: name,
+		pr.cb.Skipped(&output.Result{Host: h, Action: "meta", TaskName: name,
 			Data: map[string]any{"msg": msg, "skip_reason": reason}})
 	}
 	if len(active) == 0 {

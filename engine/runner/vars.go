@@ -144,7 +144,11 @@ func (pr *playRun) taskVars(host string, t *playbook.Task) map[string]any {
 
 func (pr *playRun) magicVars(v map[string]any, host string, t *playbook.Task, roles []*playbook.Role) {
 	pr.hostMagic(v, host)
-	active := pr.active(pr.batch)
+	batch := pr.batch
+	if pr.batchAll != nil {
+		batch = pr.batchAll
+	}
+	active := pr.active(batch)
 	v["ansible_play_batch"] = stringsToAny(active)
 	playHosts := pr.activeAll()
 	v["play_hosts"] = stringsToAny(active)
