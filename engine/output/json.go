@@ -113,7 +113,7 @@ var controllerActions = map[string]bool{"debug": true, "fail": true, "assert": t
 // action plugin (whose result carries the empty traceback "NoneType: None"),
 // which TaskExecutor._execute returns as it is.
 func executorNoLog(action string, m map[string]any) bool {
-	if truthy(m["unreachable"]) {
+	if truthy(m["unreachable"]) || truthy(m[EarlyResultKey]) {
 		return false
 	}
 	action = strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.")
@@ -122,6 +122,10 @@ func executorNoLog(action string, m map[string]any) bool {
 	}
 	return true
 }
+
+// EarlyResultKey marks a result that TaskExecutor._execute returns before
+// it sets _ansible_no_log (a task timeout).
+const EarlyResultKey = "_ansible_goplay_early"
 
 func (c *JSON) record(r *Result, extra map[string]any, unreachable bool) {
 	c.mu.Lock()

@@ -955,6 +955,11 @@ func undefinedMsg(err error, t *playbook.Task) string {
 		m := ue.Error()
 		return errorWithContext(fmt.Sprintf("The task includes an option with an undefined variable. The error was: %s. %s", m, m), t.Pos)
 	}
+	if m := err.Error(); strings.HasPrefix(m, "An unhandled exception occurred while running the lookup plugin ") ||
+		strings.HasPrefix(m, "lookup plugin (") && strings.HasSuffix(m, ") not found") {
+		// a lookup's AnsibleError: no position
+		return m
+	}
 	if m := err.Error(); strings.HasPrefix(m, "An unhandled exception occurred while templating ") {
 		// AnsibleJ2Vars' AnsibleError for a variable's template: no position
 		return m
@@ -1415,7 +1420,7 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	res, err := m.Run(ctx, req)
 	if t.Timeout > 0 && ctx.Err() == context.DeadlineExceeded && pr.ctx.Err() == nil {
 		// TaskExecutor's TaskTimeoutError
-		return map[string]any{"failed": true, "changed": false, "msg": fmt.Sprintf(
+		return map[string]any{"failed": true, "changed": false, output.EarlyResultKey: true, "msg": fmt.Sprintf(
 			"The %s action failed to execute in the expected time frame (%d) and was terminated", t.Action, t.Timeout)}
 	}
 	if err != nil {

@@ -141,8 +141,10 @@ func strftime(t time.Time, f string) string {
 }
 
 func lookupErr(plugin string, msg string) {
+	// AnsibleError(orig_exc=e): its text ends with the original message
+	// again
 	panic(&TemplateError{Msg: "An unhandled exception occurred while running the lookup plugin '" + plugin +
-		"'. Error was a <class 'ansible.errors.AnsibleError'>, original message: " + msg})
+		"'. Error was a <class 'ansible.errors.AnsibleError'>, original message: " + msg + ". " + msg})
 }
 
 // searchPaths returns candidate paths for a relative file in subdir.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/goplay/goplay/engine/playbook"
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/vault"
 	"github.com/goplay/goplay/modules"
 )
 
@@ -79,7 +80,12 @@ func (iv *IncludeVars) Run(ctx context.Context, req *modules.Request) (*modules.
 	facts := map[string]any{}
 	var order []string
 	var loaded []any
+	showContent := true
 	for _, f := range files {
+		if head, err := os.ReadFile(f); err == nil && vault.IsEncrypted(head) {
+			// a vault-encrypted file's variables are not shown
+			showContent = false
+		}
 		m, err := playbook.LoadVarsFile(f)
 		if err != nil {
 			return fail(err.Error()), nil
@@ -97,8 +103,12 @@ func (iv *IncludeVars) Run(ctx context.Context, req *modules.Request) (*modules.
 	if iv.Name != "" {
 		facts = map[string]any{iv.Name: facts}
 	}
+	data := map[string]any{"ansible_facts": facts, "ansible_included_var_files": loaded}
+	if !showContent {
+		data["_ansible_no_log"] = true
+	}
 	return &modules.Result{
-		Data:    map[string]any{"ansible_facts": facts, "ansible_included_var_files": loaded},
+		Data:    data,
 		Effects: []modules.Effect{modules.SetFacts{Facts: facts}},
 	}, nil
 }
