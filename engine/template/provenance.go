@@ -3,6 +3,7 @@ package template
 import (
 	"strings"
 
+	"github.com/goplay/goplay/engine/vault"
 	"github.com/nikolalohinski/gonja/v2/nodes"
 	"github.com/nikolalohinski/gonja/v2/tokens"
 )
@@ -381,9 +382,14 @@ func isTypeDebug(name string) bool {
 
 // typeDebug is type_debug of v, the value of input | prefix.
 func (e *evaluator) typeDebug(fc *nodes.FilterCall, v any, input nodes.Expression, prefix []*nodes.FilterCall) any {
-	switch v.(type) {
+	switch s := v.(type) {
 	case string:
-		return e.filteredClass(input, prefix)
+		c := e.filteredClass(input, prefix)
+		if c == ClassUnicode && len(prefix) == 0 && vault.FromInline(s) {
+			// the value of an inline !vault as loaded
+			return "AnsibleVaultEncryptedUnicode"
+		}
+		return c
 	case map[string]any, []any:
 		if len(prefix) == 0 {
 			if n, ok := input.(*nodes.Name); ok && n.Name.Val == "hostvars" && !e.locals["hostvars"] {

@@ -259,10 +259,23 @@ type Undecryptable struct {
 	Err  *Error
 }
 
+// inlined holds the plaintexts of the inline values decrypted so far, for
+// type_debug (AnsibleVaultEncryptedUnicode).
+var inlined sync.Map
+
+// FromInline reports whether s is the plaintext of an inline !vault value.
+func FromInline(s string) bool {
+	_, ok := inlined.Load(s)
+	return ok
+}
+
 // Inline is the value of a YAML scalar tagged !vault: the decrypted text,
 // or an *Undecryptable.
 func Inline(text string) any {
 	pt, err := Decrypt([]byte(text))
+	if err == nil {
+		inlined.Store(string(pt), true)
+	}
 	if err != nil {
 		ve, ok := err.(*Error)
 		if !ok {
