@@ -969,7 +969,10 @@ func undefinedMsg(err error, t *playbook.Task) string {
 		// position
 		return m
 	}
-	return errorWithContext(fmt.Sprintf("%v", err), t.Pos)
+	// any other AnsibleError from templating the arguments propagates
+	// without an object, so without a position (Base.post_validate adds
+	// one only for undefined variables)
+	return err.Error()
 }
 
 // templateSyntaxMsg formats a "template error while templating string"
