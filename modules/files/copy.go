@@ -99,7 +99,7 @@ func (c *Copy) Run(ctx context.Context, req *modules.Request) (*modules.Result, 
 	if fi.IsDir() {
 		return c.copyDir(ctx, req, found)
 	}
-	src, err := c.decrypted(source{path: found, rel: filepath.Base(found), display: found, mode: fi.Mode().Perm()})
+	src, err := c.decrypted(req, source{path: found, rel: filepath.Base(found), display: found, mode: fi.Mode().Perm()})
 	if err != nil {
 		return modules.Failf("%v", err), nil
 	}
@@ -686,7 +686,7 @@ func (c *Copy) copyDir(ctx context.Context, req *modules.Request, srcDir string)
 		return modules.Failf("%v", err), nil
 	}
 	for i := range files {
-		if files[i], err = c.decrypted(files[i]); err != nil {
+		if files[i], err = c.decrypted(req, files[i]); err != nil {
 			return modules.Failf("%v", err), nil
 		}
 	}
@@ -1235,8 +1235,9 @@ func (c *Copy) remoteDir(ctx context.Context, req *modules.Request, o *output, s
 }
 
 // decrypted gives a vault-encrypted source file's plaintext as the source
-// (with decrypt, the default: the action's get_real_file decrypts).
-func (c *Copy) decrypted(s source) (source, error) {
+// (with decrypt, the default: the action's get_real_file decrypts it into a
+// private controller temp file, which --diff names).
+func (c *Copy) decrypted(req *modules.Request, s source) (source, error) {
 	if !c.Decrypt || s.path == "" {
 		return s, nil
 	}
@@ -1255,5 +1256,11 @@ func (c *Copy) decrypted(s source) (source, error) {
 		return s, err
 	}
 	s.data, s.path = data, ""
+	if req.Tmp != "" {
+		tmp := filepath.Join(req.Tmp, "vault-"+nonce())
+		if os.WriteFile(tmp, data, 0o600) == nil {
+			s.display = tmp
+		}
+	}
 	return s, nil
 }
