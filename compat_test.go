@@ -152,6 +152,8 @@ var (
 	versionRe = regexp.MustCompile(`(?m)^ansible-playbook \[core [^\n]*\n(?:  [^\n]*\n)*?  libyaml = \w+\n`)
 	idRe      = regexp.MustCompile(`"id": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"`)
 	isoRe     = regexp.MustCompile(`"(start|end)": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z"`)
+	// async job ids: jNNNNNNNNNNNN.PID
+	jidRe = regexp.MustCompile(`\bj\d{6,}\.\d+\b`)
 )
 
 // normalise masks what may differ between two runs and sorts the host
@@ -169,6 +171,7 @@ func normalise(s, dir string) string {
 	// Python installation (a documented, deliberate difference)
 	s = versionRe.ReplaceAllString(s, "VERSION BLOCK\n")
 	s = isoRe.ReplaceAllString(s, `"$1": "TIME"`)
+	s = jidRe.ReplaceAllString(s, "JID")
 	lines := strings.Split(s, "\n")
 	var out []string
 	var records [][]string

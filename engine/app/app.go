@@ -226,6 +226,7 @@ func run(o *cli.Options, parser *cli.Parser, cfg *config.Config, d *output.Displ
 		HostKeyChecking: cfg.HostKeyChecking, Become: o.Become || cfg.Become,
 		BecomeUser: firstNonEmpty(o.BecomeUser, cfg.BecomeUser), BecomeMethod: firstNonEmpty(o.BecomeMethod, cfg.BecomeMethod),
 		BecomeFlags: cfg.BecomeFlags, Gathering: cfg.Gathering,
+		PollInterval: cfg.PollInterval,
 		GatherSubset: cfg.GatherSubset, GatherTimeout: cfg.GatherTimeout, FactPath: cfg.FactPath, AnyErrorsFatal: cfg.AnyErrorsFatal,
 		ConfigFile: cfg.File(), InventorySources: invSources, LegacyBareVars: true,
 		Callback: cb, Display: d, Stdin: stdin,

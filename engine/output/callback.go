@@ -561,3 +561,31 @@ func (c *Default) Recap(stats map[string]*Stats, check bool) {
 		c.D.Banner("DRY RUN")
 	}
 }
+
+// AsyncReporter is implemented by callbacks that show the progress of
+// async tasks (v2_runner_on_async_poll/ok/failed).
+type AsyncReporter interface {
+	AsyncPoll(host, jid string, started, finished any)
+	AsyncOK(host, jid string)
+	AsyncFailed(host, jid string)
+}
+
+var _ AsyncReporter = (*Default)(nil)
+
+// AsyncPoll prints "ASYNC POLL on HOST: jid=… started=… finished=…".
+func (c *Default) AsyncPoll(host, jid string, started, finished any) {
+	c.flush()
+	c.D.Print(fmt.Sprintf("ASYNC POLL on %s: jid=%s started=%v finished=%v", host, jid, started, finished), ColorDebug)
+}
+
+// AsyncOK prints "ASYNC OK on HOST: jid=…".
+func (c *Default) AsyncOK(host, jid string) {
+	c.flush()
+	c.D.Print("ASYNC OK on "+host+": jid="+jid, ColorDebug)
+}
+
+// AsyncFailed prints "ASYNC FAILED on HOST: jid=…".
+func (c *Default) AsyncFailed(host, jid string) {
+	c.flush()
+	c.D.Print("ASYNC FAILED on "+host+": jid="+jid, ColorDebug)
+}

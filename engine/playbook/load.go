@@ -762,6 +762,7 @@ func (l *loader) parseTask(ctx *taskCtx, n *yaml.Node) (*Task, error) {
 				t.Async, _ = modules.ToInt(v)
 			case "poll":
 				t.Poll, _ = modules.ToInt(v)
+				t.HasPoll = true
 			}
 			continue
 		}

@@ -164,6 +164,7 @@ type Task struct {
 	Listen      []string
 	Async       int
 	Poll        int
+	HasPoll     bool // poll given (else DEFAULT_POLL_INTERVAL)
 
 	IsBlock bool
 	Block   []*Task

@@ -187,3 +187,25 @@ func (r *Runner) runFreeBatch(ctx context.Context, play *playbook.Play, batch, a
 	}
 	return res
 }
+
+// AsyncPoll and the other async lines follow the task's banner.
+func (c *freeCallback) AsyncPoll(host, jid string, started, finished any) {
+	if a, ok := c.Callback.(output.AsyncReporter); ok {
+		c.banner()
+		a.AsyncPoll(host, jid, started, finished)
+	}
+}
+
+func (c *freeCallback) AsyncOK(host, jid string) {
+	if a, ok := c.Callback.(output.AsyncReporter); ok {
+		c.banner()
+		a.AsyncOK(host, jid)
+	}
+}
+
+func (c *freeCallback) AsyncFailed(host, jid string) {
+	if a, ok := c.Callback.(output.AsyncReporter); ok {
+		c.banner()
+		a.AsyncFailed(host, jid)
+	}
+}

@@ -45,6 +45,9 @@ type Options struct {
 	// ssh_common_args and ssh_extra_args (the last two may be overridden
 	// per host by ansible_ssh_common_args / ansible_ssh_extra_args).
 	SSHArgs, SSHCommonArgs, SSHExtraArgs string
+	// PollInterval is DEFAULT_POLL_INTERVAL, the poll of async tasks that
+	// give none.
+	PollInterval int
 	// Gathering is implicit, explicit or smart (ansible.cfg gathering).
 	Gathering string
 	// GatherSubset, GatherTimeout and FactPath are the plays' defaults for

@@ -1276,6 +1276,15 @@ var noInvocation = map[string]bool{"raw": true, "script": true, "setup": true, "
 
 // runModule templates the arguments and runs the module once.
 func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any, delegate string) map[string]any {
+	if t.Async > 0 {
+		return pr.runAsync(t, host, vars, delegate)
+	}
+	return pr.runModuleCtx(pr.ctx, t, host, vars, delegate)
+}
+
+// runModuleCtx runs the task's module under ctx (the run's, or an async
+// job's).
+func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host string, vars map[string]any, delegate string) map[string]any {
 	r := pr.r
 	argsV, classes, err := pr.renderArgs(t, vars)
 	if err != nil {
@@ -1414,14 +1423,14 @@ func (pr *playRun) runModule(t *playbook.Task, host string, vars map[string]any,
 	if req.Conn != nil {
 		req.Conn, touched = newTouchConn(req.Conn)
 	}
-	ctx := pr.ctx
+	ctx := base
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(t.Timeout)*time.Second)
 		defer cancel()
 	}
 	res, err := m.Run(ctx, req)
-	if t.Timeout > 0 && ctx.Err() == context.DeadlineExceeded && pr.ctx.Err() == nil {
+	if t.Timeout > 0 && ctx.Err() == context.DeadlineExceeded && base.Err() == nil {
 		// TaskExecutor's TaskTimeoutError
 		return map[string]any{"failed": true, "changed": false, output.EarlyResultKey: true, "msg": fmt.Sprintf(
 			"The %s action failed to execute in the expected time frame (%d) and was terminated", t.Action, t.Timeout)}
