@@ -26,7 +26,9 @@ func (pr *playRun) runAsync(t *playbook.Task, host string, vars map[string]any, 
 	dir := pr.asyncDir(t, host, vars, delegate)
 	job := modules.NewAsyncJob(jobHost(host, delegate), jid, dir+"/"+jid)
 	jctx, cancel := context.WithTimeout(pr.ctx, time.Duration(t.Async)*time.Second)
+	pr.r.jobs.Add(1)
 	go func() {
+		defer pr.r.jobs.Done()
 		defer cancel()
 		res := pr.runModuleCtx(jctx, t, host, vars, delegate)
 		if jctx.Err() == context.DeadlineExceeded && pr.ctx.Err() == nil {

@@ -40,6 +40,8 @@ type Runner struct {
 	// line before "fatal:", items and a diff before "changed:"), which
 	// Ansible prints from its one main thread without interleaving.
 	cbMu sync.Mutex
+	// jobs counts the async jobs still running
+	jobs sync.WaitGroup
 
 	fc factClassStore // set_fact value classes (type_debug)
 
@@ -207,6 +209,9 @@ func (r *Runner) Run(ctx context.Context, pb *playbook.Playbook) int {
 	if !r.interrupted {
 		r.cb.Recap(stats, r.opt.Check)
 	}
+	// async jobs left running (poll: 0) are driven from here: they finish
+	// (or reach their async limit) before the connections close
+	r.jobs.Wait()
 	r.closeConns()
 	if r.tmp != "" {
 		os.RemoveAll(r.tmp)
