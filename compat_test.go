@@ -149,7 +149,8 @@ var (
 	deltaRe = regexp.MustCompile(`"delta": "\d+:\d\d:\d\d(\.\d+)?"`)
 	pauseRe = regexp.MustCompile(`Paused for [0-9.]+ (seconds|minutes)`)
 	// the json callback's object ids and ISO times
-	versionRe = regexp.MustCompile(`(?m)^ansible-playbook \[core [^\n]*\n(?:  [^\n]*\n)*?  libyaml = \w+\n`)
+	// (coloured line by line under ANSIBLE_FORCE_COLOR)
+	versionRe = regexp.MustCompile(`(?m)^(?:\x1b\[[0-9;]*m)?ansible-playbook \[core [^\n]*\n(?:(?:\x1b\[[0-9;]*m)?  [^\n]*\n)*?(?:\x1b\[[0-9;]*m)?  libyaml = \w+(?:\x1b\[0m)?\n`)
 	idRe      = regexp.MustCompile(`"id": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"`)
 	isoRe     = regexp.MustCompile(`"(start|end)": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z"`)
 	// async job ids: jNNNNNNNNNNNN.PID

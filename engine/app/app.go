@@ -62,13 +62,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		d.Warning(w)
 	}
 	if opts.Verbosity > 1 {
-		d.Print(strings.TrimRight(parser.VersionText(cfg), "\n"), "")
+		d.Print(strings.TrimRight(parser.VersionText(cfg), "\n"), output.ColorVerbose)
 	}
 	if opts.Verbosity > 0 {
 		if cfg.File() != "" {
-			d.Print("Using "+cfg.File()+" as config file", "")
+			d.Print("Using "+cfg.File()+" as config file", output.ColorVerbose)
 		} else {
-			d.Print("No config file found; using defaults", "")
+			d.Print("No config file found; using defaults", output.ColorVerbose)
 		}
 	}
 	// settings that 2.14 deprecates, when set (CLI.run)
@@ -82,11 +82,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			// ansible.builtin.json is a redirect to ansible.posix.json,
 			// resolved (and announced) twice
 			for i := 0; i < 2; i++ {
-				d.Print("redirecting (type: callback) ansible.builtin.json to ansible.posix.json", "")
+				d.Print("redirecting (type: callback) ansible.builtin.json to ansible.posix.json", output.ColorVerbose)
 			}
 		}
 		for _, cb := range []string{"default", "minimal", "oneline"} {
-			d.Print("Skipping callback '"+cb+"', as we already have a stdout callback.", "")
+			d.Print("Skipping callback '"+cb+"', as we already have a stdout callback.", output.ColorVerbose)
 		}
 	}
 	return run(opts, parser, cfg, d, stdin)

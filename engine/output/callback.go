@@ -102,7 +102,7 @@ func (c *Default) PlaybookStart(file string) {
 		c.D.Banner("PLAYBOOK: " + base)
 	}
 	if c.D.Verbosity > 1 && c.PlaysLine != "" {
-		c.D.Print(c.PlaysLine, "")
+		c.D.Print(c.PlaysLine, ColorVerbose)
 	}
 	if c.Check && c.CheckMark {
 		c.D.Banner("DRY RUN")
@@ -121,7 +121,7 @@ func (c *Default) TaskPos(path, id, action string) {
 	pending := c.pending != ""
 	c.mu.Unlock()
 	if !pending {
-		c.D.Print("task path: "+path, "")
+		c.D.Print("task path: "+path, ColorDebug)
 	}
 }
 
