@@ -22,6 +22,15 @@ import (
 // async seconds have passed ("async task did not complete within the
 // requested time"). The job is killed after async seconds.
 func (pr *playRun) runAsync(t *playbook.Task, host string, vars map[string]any, delegate string) map[string]any {
+	check := pr.r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true)
+	if !pr.r.opt.Check {
+		check = effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, false)
+	}
+	if check {
+		// ActionBase.run's AnsibleActionFail
+		return map[string]any{"failed": true, "changed": false, "exception": "NoneType: None\n",
+			"msg": "check mode and async cannot be used on same task."}
+	}
 	jid := fmt.Sprintf("j%d.%d", 100000000000+rand.Int64N(900000000000), os.Getpid())
 	dir := pr.asyncDir(t, host, vars, delegate)
 	job := modules.NewAsyncJob(jobHost(host, delegate), jid, dir+"/"+jid)
