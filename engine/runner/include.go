@@ -134,6 +134,11 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 				pr.failHosts(t, g.hosts, err.Error())
 				continue
 			}
+			if t.Handler {
+				// a handler's included tasks are handlers too
+				// (RUNNING HANDLER banners)
+				markHandlers(tasks)
+			}
 			b.Block = tasks
 			runs = append(runs, run{b, g.hosts})
 		case "include_role":
@@ -221,4 +226,14 @@ func (pr *playRun) countIncluded(hosts []string) {
 		pr.r.stat(h).OK++
 	}
 	pr.r.mu.Unlock()
+}
+
+// markHandlers marks tasks (and the tasks of their blocks) as handlers.
+func markHandlers(tasks []*playbook.Task) {
+	for _, x := range tasks {
+		x.Handler = true
+		markHandlers(x.Block)
+		markHandlers(x.Rescue)
+		markHandlers(x.Always)
+	}
 }

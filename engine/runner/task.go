@@ -1554,7 +1554,7 @@ func (pr *playRun) runMeta(t *playbook.Task, hosts []string) {
 	name := pr.taskName(t, hosts[0])
 	// The linear strategy runs a meta task host by host, printing its
 	// banner each time; most actions run once, for the first host only.
-	perHost := map[string]bool{"noop": true, "reset_connection": true, "end_host": true, "role_complete": true}[action]
+	perHost := map[string]bool{"noop": true, "reset_connection": true, "end_host": true, "role_complete": true, "flush_handlers": true}[action]
 	cand := hosts
 	if !perHost {
 		cand = hosts[:1]
