@@ -692,15 +692,19 @@ func (pr *playRun) printItems(res map[string]any, mkOut func(map[string]any, boo
 		if !ok {
 			continue
 		}
-		o := mkOut(m, false)
-		switch {
-		case truthy(m["failed"]):
-			pr.cb.ItemFailed(o)
-		case truthy(m["skipped"]):
-			pr.cb.ItemSkipped(o)
-		default:
-			pr.cb.ItemOK(o)
-		}
+		pr.itemResult(m, mkOut(m, false))
+	}
+}
+
+// itemResult shows one loop item's result.
+func (pr *playRun) itemResult(res map[string]any, o *output.Result) {
+	switch {
+	case truthy(res["failed"]):
+		pr.cb.ItemFailed(o)
+	case truthy(res["skipped"]):
+		pr.cb.ItemSkipped(o)
+	default:
+		pr.cb.ItemOK(o)
 	}
 }
 
@@ -908,16 +912,7 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 		delete(res, errKey)
 		if !bypass && !isInclude(t) {
 			o := itemMkOut(res, false)
-			r.emit(func() {
-				switch {
-				case truthy(res["failed"]):
-					pr.cb.ItemFailed(o)
-				case truthy(res["skipped"]):
-					pr.cb.ItemSkipped(o)
-				default:
-					pr.cb.ItemOK(o)
-				}
-			})
+			r.emit(func() { pr.itemResult(res, o) })
 		}
 		if truthy(res["changed"]) {
 			agg["changed"] = true

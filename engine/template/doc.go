@@ -99,8 +99,31 @@
 // exception occurred while templating ..."), including the 137 nested
 // levels of a variable that refers to itself.
 //
+// # Filters that reimplement Python libraries
+//
+// Some filters need the exact numbers of the Python code behind them:
+// password_hash writes passlib's MD5-crypt, SHA-crypt and bcrypt strings
+// (crypt.go, from the published algorithms, bcrypt on
+// golang.org/x/crypto/blowfish, with passlib's default rounds, salt
+// handling and messages); random and shuffle with a seed use Python's
+// Mersenne Twister, seeding (SHA-512 of a str seed, hash() of a float) and
+// getrandbits-based randbelow (pyrandom.go); root and pow round like
+// glibc's pow (a 200-bit exp/log, filters_extra.go); to_datetime returns a
+// datetime object whose subtraction gives a timedelta, with Python's str,
+// repr and attributes (datetime.go, which also holds strptime and C-locale
+// strftime). testdata/golden_extra.json holds ansible-core's own results
+// for them (TestGoldenExtra).
+//
 // # Remaining differences from Ansible
 //
+//   - random, shuffle and the itertools filters are limited to 64-bit
+//     integers (2**70 | random(seed=...) fails); password_hash knows the
+//     md5, sha256, sha512 and blowfish (bcrypt) schemes only, not
+//     passlib's others (des_crypt, sha1_crypt, pbkdf2_*, ...).
+//     datetime objects (naive, or with the fixed offset of strptime's %z)
+//     support subtraction, addition of timedeltas, comparison, str/repr,
+//     JSON/YAML output and the common attributes and methods only; strptime
+//     knows the usual directives, not %U, %W, %c, %x, %X or %G/%V.
 //   - Classes are per variable, not per string: a set_fact dict mixing
 //     literal and templated strings, or a vars file value overridden by a
 //     host_vars one, may report another leaf's class. str % () of an

@@ -3,9 +3,10 @@ package template
 import (
 	"errors"
 	"fmt"
-	"github.com/goplay/goplay/engine/vault"
 	"runtime/debug"
 	"strings"
+
+	"github.com/goplay/goplay/engine/vault"
 )
 
 // UndefinedError reports the use of an undefined variable, attribute or item.

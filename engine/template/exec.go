@@ -475,6 +475,10 @@ func (e *evaluator) getattr(obj any, name string) any {
 		if v, ok := o.attr(name); ok {
 			return v
 		}
+	case pyObject:
+		if v, ok := o.pyAttr(name); ok {
+			return v
+		}
 	default:
 		if m := getMethod(e, obj, name); m != nil {
 			return m

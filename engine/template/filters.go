@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"hash"
 	"math"
-	"math/rand/v2"
 	"net/url"
 	"sort"
 	"strconv"
@@ -437,7 +436,7 @@ func leftPad(s string, n int) string {
 }
 
 func toJSON(v any, indent int, sortKeys bool, compactSep bool) string {
-	out := pyfmt.JSON(export(v), indent, sortKeys)
+	out := pyfmt.JSON(export(jsonObjects(v)), indent, sortKeys)
 	return jsonASCII(out)
 }
 
@@ -950,11 +949,11 @@ func init() {
 			if i, ok := kw["indent"]; ok {
 				indent, _ = toInt(i)
 			}
-			return toYAML(export(v), indent, flow)
+			return toYAML(export(yamlObjects(v)), indent, flow)
 		},
 		"to_nice_yaml": func(e *evaluator, v any, args []any, kw map[string]any) any {
 			indent, _ := toInt(arg(args, kw, 0, "indent", 4))
-			return toYAML(export(v), indent, -1)
+			return toYAML(export(yamlObjects(v)), indent, -1)
 		},
 		"from_yaml": func(e *evaluator, v any, args []any, kw map[string]any) any {
 			if s, ok := v.(string); ok {
@@ -1138,44 +1137,6 @@ func init() {
 			return fv
 		},
 		"type_debug": func(e *evaluator, v any, args []any, kw map[string]any) any { return typeName(v) },
-		"random": func(e *evaluator, v any, args []any, kw map[string]any) any {
-			var r *rand.Rand
-			if seed := arg(args, kw, 2, "seed", nil); seed != nil {
-				h := sha1.Sum([]byte(pyStr(seed)))
-				var s uint64
-				for _, c := range h[:8] {
-					s = s<<8 | uint64(c)
-				}
-				r = rand.New(rand.NewPCG(s, 0))
-			} else {
-				r = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
-			}
-			if n, ok := v.(int); ok {
-				start, _ := toInt(arg(args, kw, 0, "start", 0))
-				step, _ := toInt(arg(args, kw, 1, "step", 1))
-				if step == 0 {
-					step = 1
-				}
-				cnt := (n - start + step - 1) / step
-				if step < 0 {
-					cnt = (n - start + step + 1) / step
-				}
-				if cnt <= 0 {
-					valErr("empty range for randrange() (%d, %d, %d)", start, n, cnt)
-				}
-				return start + step*r.IntN(cnt)
-			}
-			items := toList(v)
-			if len(items) == 0 {
-				valErr("Cannot choose from an empty sequence")
-			}
-			return norm(items[r.IntN(len(items))])
-		},
-		"shuffle": func(e *evaluator, v any, args []any, kw map[string]any) any {
-			items := append([]any{}, toList(v)...)
-			rand.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
-			return items
-		},
 		"urlencode": func(e *evaluator, v any, args []any, kw map[string]any) any {
 			var pairs [][2]any
 			switch x := v.(type) {
@@ -1443,14 +1404,6 @@ func init() {
 			}
 			return val
 		},
-		"pow": func(e *evaluator, v any, args []any, kw map[string]any) any {
-			x, ok1 := toFloat(v)
-			y, ok2 := toFloat(arg(args, kw, 0, "y", nil))
-			if !ok1 || !ok2 {
-				filterErr("pow() can only be used on numbers: must be real number, not %s", typeName(v))
-			}
-			return math.Pow(x, y)
-		},
 		"log": func(e *evaluator, v any, args []any, kw map[string]any) any {
 			x, ok := toFloat(v)
 			if !ok {
@@ -1464,17 +1417,6 @@ func init() {
 				return math.Log(x) / math.Log(b)
 			}
 			return math.Log(x)
-		},
-		"root": func(e *evaluator, v any, args []any, kw map[string]any) any {
-			x, ok := toFloat(v)
-			if !ok {
-				filterErr("root() can only be used on numbers: must be real number, not %s", typeName(v))
-			}
-			b, _ := toFloat(arg(args, kw, 0, "base", 2))
-			if b == 2 {
-				return math.Sqrt(x)
-			}
-			return math.Pow(x, 1/b)
 		},
 		"path_join": func(e *evaluator, v any, args []any, kw map[string]any) any {
 			var parts []string

@@ -133,12 +133,8 @@ func (e *evaluator) global(name string) any {
 	return nil
 }
 
-func strftime(t time.Time, f string) string {
-	r := strings.NewReplacer("%Y", "2006", "%m", "01", "%d", "02", "%H", "15", "%M", "04", "%S", "05",
-		"%y", "06", "%b", "Jan", "%B", "January", "%a", "Mon", "%A", "Monday", "%p", "PM", "%I", "03",
-		"%Z", "MST", "%z", "-0700", "%f", "000000", "%j", "002", "%%", "%")
-	return t.Format(r.Replace(f))
-}
+// strftime is datetime.strftime of a naive datetime (now(fmt=...)).
+func strftime(t time.Time, f string) string { return pyStrftime(t, f, "", false) }
 
 func lookupErr(plugin string, msg string) {
 	// AnsibleError(orig_exc=e): its text ends with the original message
@@ -448,6 +444,12 @@ func (e *evaluator) runLookup(name string, terms []any, kw map[string]any) []any
 				out = append(out, item)
 			}
 		}
+	case "sequence":
+		return sequenceLookup(terms)
+	case "nested":
+		return nestedLookup(terms)
+	case "lines":
+		return e.linesLookup(terms)
 	case "indexed_items":
 		for i, t := range flatten(terms, 1, false) {
 			out = append(out, Tuple{i, t})

@@ -22,6 +22,9 @@ func binaryOp(op string, a, b any) any {
 		return pyStr(a) + pyStr(b)
 	}
 	checkUndef(a, b)
+	if r, ok := dateOp(op, a, b); ok {
+		return r
+	}
 	if op == "%" {
 		if s, ok := a.(string); ok {
 			return percentFormat(s, b)

@@ -2,13 +2,14 @@ package template
 
 import (
 	"fmt"
-	"github.com/goplay/goplay/engine/pyfmt"
-	"github.com/goplay/goplay/engine/vault"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/vault"
 )
 
 // Tuple is a Python tuple inside the evaluator. It prints as ('a', 1) and is
@@ -59,6 +60,8 @@ func objectTypeRepr(v any) string {
 	switch v.(type) {
 	case string:
 		return "ansible.utils.unsafe_proxy.AnsibleUnsafeText object"
+	case pyObject:
+		return pyTypeQualName(v) + " object"
 	}
 	return typeName(v) + " object"
 }
@@ -79,6 +82,8 @@ func valErr(format string, a ...any) { panic(&TemplateError{Msg: fmt.Sprintf(for
 func norm(v any) any {
 	switch x := v.(type) {
 	case nil, bool, int, float64, string, []any, map[string]any, Tuple, *Undefined, *Callable, *Namespace, *loopCtx:
+		return v
+	case pyObject, yamlPlain:
 		return v
 	case *VarsView:
 		return x.dict()
@@ -202,6 +207,8 @@ func export(v any) any {
 		return "<built-in method " + x.Name + ">"
 	case *Namespace, *loopCtx:
 		return pyRepr(x)
+	case pyObject:
+		return x.pyStr()
 	}
 	return norm(v)
 }
@@ -255,6 +262,8 @@ func typeName(v any) string {
 		return "Namespace"
 	case *loopCtx:
 		return "LoopContext"
+	case pyObject:
+		return v.(pyObject).pyTypeName()
 	}
 	return typeName(norm(v))
 }
@@ -282,6 +291,8 @@ func truthy(v any) bool {
 		throwUndef(x)
 	case *Callable, *Namespace, *loopCtx:
 		return true
+	case pyObject:
+		return x.pyTruth()
 	}
 	return truthy(norm(v))
 }
@@ -362,6 +373,8 @@ func pyEqual(a, b any) bool {
 		return a == b
 	case *Namespace:
 		return a == b
+	case pyObject:
+		return dateEqual(a, b)
 	}
 	if aok || bok {
 		return false
@@ -412,7 +425,10 @@ func pyCompare(a, b any, op string) int {
 			return compareSeq(x, y, op)
 		}
 	}
-	typeErr("'%s' not supported between instances of '%s' and '%s'", op, typeName(a), typeName(b))
+	if c, ok := dateCompare(a, b); ok {
+		return c
+	}
+	typeErr("'%s' not supported between instances of '%s' and '%s'", op, pyTypeQualName(a), pyTypeQualName(b))
 	return 0
 }
 
@@ -444,6 +460,8 @@ func pyStr(v any) string {
 			return ""
 		}
 		throwUndef(x)
+	case pyObject:
+		return x.pyStr()
 	}
 	return pyRepr(v)
 }
@@ -513,6 +531,8 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString("<built-in method " + x.Name + ">")
 	case *loopCtx:
 		fmt.Fprintf(b, "<LoopContext %d/%d>", x.i+1, len(x.items))
+	case pyObject:
+		b.WriteString(x.pyRepr())
 	case *Namespace:
 		b.WriteString("<Namespace ")
 		writeRepr(b, x.M)

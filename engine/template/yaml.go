@@ -324,6 +324,8 @@ var yamlPlainUnsafe = lazyRegexp(`^(?:[-?:,\[\]{}#&*!|>'"%@` + "`" + `]|- |\? |:
 
 func (e *yamlEmitter) scalar(v any, col int) string {
 	switch x := v.(type) {
+	case yamlPlain:
+		return string(x)
 	case nil:
 		return "null"
 	case bool:
