@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 
@@ -12,11 +11,6 @@ import (
 	"github.com/goplay/goplay/engine/playbook"
 	"github.com/goplay/goplay/modules"
 )
-
-func execLocal(cmd string) (string, error) {
-	out, err := exec.Command("/bin/sh", "-c", cmd).Output()
-	return string(out), err
-}
 
 // connSpec resolves how to reach target (host itself or its delegate) with
 // Ansible's precedence: host variables over play keywords over CLI flags

@@ -5,11 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/goplay/goplay/engine/kv"
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/engine/template"
 	"github.com/goplay/goplay/engine/vault"
 	"github.com/goplay/goplay/modules"
 )
@@ -90,7 +89,15 @@ func lookupItems(with string, v any, pr *playRun, vars map[string]any) ([]any, e
 			out = append(out, row)
 		}
 		return out, nil
-	case "nested", "cartesian":
+	case "nested", "sequence", "lines":
+		// the lookups' own code (template.LookupItems): nested flattens
+		// its items, sequence follows Ansible's count/stride rules
+		items, err := template.LookupItems(with, list(v), pr.play.Playbook.Dir)
+		if err != nil {
+			return nil, &loopError{err.Error()}
+		}
+		return items, nil
+	case "cartesian":
 		lists := list(v)
 		out := []any{[]any{}}
 		for _, l := range lists {
@@ -105,8 +112,6 @@ func lookupItems(with string, v any, pr *playRun, vars map[string]any) ([]any, e
 			out = next
 		}
 		return out, nil
-	case "sequence":
-		return sequenceItems(list(v))
 	case "subelements":
 		l := list(v)
 		if len(l) < 2 {
@@ -167,19 +172,6 @@ func lookupItems(with string, v any, pr *playRun, vars map[string]any) ([]any, e
 			out = append(out, strings.TrimRight(string(b), "\n"))
 		}
 		return out, nil
-	case "lines":
-		var out []any
-		for _, c := range list(v) {
-			cmd := modules.ToString(c)
-			b, err := execLocal(cmd)
-			if err != nil {
-				return nil, &loopError{fmt.Sprintf("lookup_plugin.lines(%s) returned %v", cmd, err)}
-			}
-			for _, l := range strings.Split(strings.TrimRight(b, "\n"), "\n") {
-				out = append(out, l)
-			}
-		}
-		return out, nil
 	case "random_choice":
 		l := list(v)
 		if len(l) == 0 {
@@ -217,80 +209,4 @@ func flattenOne(l []any) []any {
 		}
 	}
 	return out
-}
-
-// sequenceItems implements with_sequence: "start=1 end=5 stride=1 format=%d"
-// or the shortcut "[start-]end[/stride][:format]".
-func sequenceItems(terms []any) ([]any, error) {
-	var out []any
-	for _, t := range terms {
-		s := modules.ToString(t)
-		start, end, stride, count := 1, 0, 1, -1
-		format := "%d"
-		hasEnd := false
-		pairs, raw, _, err := kv.ParseKV(s, false)
-		if err != nil {
-			return nil, &loopError{err.Error()}
-		}
-		if raw != "" && len(pairs) == 0 {
-			// shortcut form
-			r := raw
-			if i := strings.Index(r, ":"); i >= 0 {
-				format = r[i+1:]
-				r = r[:i]
-			}
-			if i := strings.Index(r, "/"); i >= 0 {
-				stride, _ = strconv.Atoi(r[i+1:])
-				r = r[:i]
-			}
-			if i := strings.Index(r, "-"); i > 0 {
-				start, _ = strconv.Atoi(r[:i])
-				r = r[i+1:]
-			}
-			end, _ = strconv.Atoi(r)
-			hasEnd = true
-		}
-		for _, p := range pairs {
-			n, _ := strconv.ParseInt(p.Value, 0, 64)
-			switch p.Key {
-			case "start":
-				start = int(n)
-			case "end":
-				end, hasEnd = int(n), true
-			case "stride":
-				stride = int(n)
-			case "count":
-				count = int(n)
-			case "format":
-				format = p.Value
-			}
-		}
-		if count >= 0 {
-			if count == 0 {
-				continue
-			}
-			end = start + (count-1)*stride
-			hasEnd = true
-		}
-		if !hasEnd {
-			return nil, &loopError{"must specify count or end in with_sequence"}
-		}
-		if stride == 0 {
-			continue
-		}
-		if stride > 0 {
-			for i := start; i <= end; i += stride {
-				out = append(out, pyFormatInt(format, i))
-			}
-		} else {
-			for i := start; i >= end; i += stride {
-				out = append(out, pyFormatInt(format, i))
-			}
-		}
-	}
-	return out, nil
-}
-
-func pyFormatInt(format string, i int) string {
-	return fmt.Sprintf(strings.ReplaceAll(format, "%i", "%d"), i)
 }
