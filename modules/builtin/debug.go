@@ -48,7 +48,8 @@ func (d *Debug) Run(ctx context.Context, req *modules.Request) (*modules.Result,
 	case has(req, "var"):
 		key, val, err := debugVar(req, d.Var)
 		if err != nil {
-			return &modules.Result{Failed: true, Msg: err.Error()}, nil
+			// the action raises: TaskExecutor's result has no "changed"
+			return nil, err
 		}
 		data[key] = val
 	default:
