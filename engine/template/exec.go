@@ -244,15 +244,15 @@ func (e *evaluator) eval(x nodes.Expression) any {
 	case *nodes.GetAttribute:
 		obj := e.eval(n.Node)
 		if n.Attribute == "" {
-			return e.getitem(obj, n.Index)
+			return e.hostVarsUndefined(n.Node, e.getitem(obj, n.Index))
 		}
-		return e.getattr(obj, n.Attribute)
+		return e.hostVarsUndefined(n.Node, e.getattr(obj, n.Attribute))
 	case *nodes.GetItem:
 		obj := e.eval(n.Node)
 		if n.Arg == nil {
 			throw(syntaxErr("expected subscript expression"))
 		}
-		return e.getitem(obj, e.eval(n.Arg))
+		return e.hostVarsUndefined(n.Node, e.getitem(obj, e.eval(n.Arg)))
 	case *nodes.GetSlice:
 		return e.slice(n)
 	case *nodes.Call:
@@ -404,9 +404,32 @@ func (e *evaluator) call(fn any, args []any, kw map[string]any) any {
 // evalFiltered applies a filter chain; it reports whether the last filter
 // is one whose text Ansible never literal_evals.
 func (e *evaluator) evalFiltered(n *nodes.FilteredExpression) (any, bool) {
-	v := e.eval(n.Expression)
-	native := false
+	td := -1
 	for i, fc := range n.Filters {
+		if isTypeDebug(fc.Name) {
+			td = i
+			break
+		}
+	}
+	var v any
+	start := 0
+	if td >= 0 {
+		// type_debug receives an undefined value as it is (Jinja's
+		// Undefined objects raise only when used): AnsibleUndefined
+		v = e.undefinedAsValue(func() any {
+			x := e.eval(n.Expression)
+			for _, fc := range n.Filters[:td] {
+				x, _ = e.applyFilter(fc, x)
+			}
+			return x
+		})
+		start = td
+	} else {
+		v = e.eval(n.Expression)
+	}
+	native := false
+	for i := start; i < len(n.Filters); i++ {
+		fc := n.Filters[i]
 		if isTypeDebug(fc.Name) {
 			v, native = e.typeDebug(fc, v, n.Expression, n.Filters[:i]), false
 			continue
@@ -1091,4 +1114,41 @@ func (e *evaluator) makeMacro(m *nodes.Macro) *Callable {
 		e.setVar("kwargs", extra)
 		return e.concat(m.Wrapper.Nodes)
 	}}
+}
+
+// undefinedAsValue evaluates f, turning an undefined-variable error into
+// an Undefined value.
+func (e *evaluator) undefinedAsValue(f func() any) (v any) {
+	defer func() {
+		if r := recover(); r != nil {
+			if ue, ok := r.(*UndefinedError); ok {
+				v = &Undefined{Name: ue.Msg, silent: false}
+				return
+			}
+			panic(r)
+		}
+	}()
+	return f()
+}
+
+// hostVarsUndefined names the object of a missing attribute or item of
+// hostvars[host] as Ansible's: a HostVarsVars object, not a dict.
+func (e *evaluator) hostVarsUndefined(objExpr nodes.Expression, v any) any {
+	u, ok := v.(*Undefined)
+	if !ok || !u.HasObj || u.ObjType != "" {
+		return v
+	}
+	var root nodes.Expression
+	switch x := objExpr.(type) {
+	case *nodes.GetAttribute:
+		root = x.Node
+	case *nodes.GetItem:
+		root = x.Node
+	}
+	if name, ok := root.(*nodes.Name); ok && name.Name.Val == "hostvars" && !e.locals["hostvars"] {
+		c := *u
+		c.ObjType = "ansible.vars.hostvars.HostVarsVars"
+		return &c
+	}
+	return v
 }

@@ -383,6 +383,8 @@ func isTypeDebug(name string) bool {
 // typeDebug is type_debug of v, the value of input | prefix.
 func (e *evaluator) typeDebug(fc *nodes.FilterCall, v any, input nodes.Expression, prefix []*nodes.FilterCall) any {
 	switch s := v.(type) {
+	case *Undefined:
+		return "AnsibleUndefined"
 	case string:
 		c := e.filteredClass(input, prefix)
 		if c == ClassUnicode && len(prefix) == 0 && vault.FromInline(s) {

@@ -36,7 +36,10 @@ type Undefined struct {
 	HasObj bool
 	Key    any // the missing attribute (string) or item
 	Hint   string
-	silent bool // renders as '' (an inline if without else)
+	// ObjType names the object's type in the message instead of Obj's
+	// (hostvars[host] is a HostVarsVars).
+	ObjType string
+	silent  bool // renders as '' (an inline if without else)
 }
 
 // Message returns Jinja2's message for this undefined value.
@@ -47,10 +50,14 @@ func (u *Undefined) Message() string {
 	if !u.HasObj {
 		return pyRepr(u.Name) + " is undefined"
 	}
-	if s, ok := u.Key.(string); ok {
-		return pyRepr(objectTypeRepr(u.Obj)) + " has no attribute " + pyRepr(s)
+	obj := objectTypeRepr(u.Obj)
+	if u.ObjType != "" {
+		obj = u.ObjType + " object"
 	}
-	return objectTypeRepr(u.Obj) + " has no element " + pyRepr(u.Key)
+	if s, ok := u.Key.(string); ok {
+		return pyRepr(obj) + " has no attribute " + pyRepr(s)
+	}
+	return obj + " has no element " + pyRepr(u.Key)
 }
 
 func objectTypeRepr(v any) string {
