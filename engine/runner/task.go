@@ -939,6 +939,24 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 type itemInfo struct{ label any }
 
 // undefinedMsg formats a templating error of task arguments as Ansible.
+// argsErrResult is the result of a task whose arguments failed to render,
+// by what Ansible's templating let through: a Python ValueError becomes
+// Base.post_validate's "invalid value" parser error (with the position),
+// another Python exception the worker's traceback result, an AnsibleError
+// its message.
+func argsErrResult(err error, t *playbook.Task) map[string]any {
+	var te *template.TemplateError
+	if errors.As(err, &te) && te.PyClass != "" {
+		if te.PyClass == "ValueError" {
+			return errResult(errorWithContext(fmt.Sprintf("the field 'args' has an invalid value (%s), and could not be converted to an dict.The error was: %s",
+				pyfmt.Repr(t.Args), te.Msg), t.Pos))
+		}
+		return map[string]any{"failed": true, "changed": false,
+			"exception": "Traceback (most recent call last):\n  File \"<template>\", line 1, in root\n" + te.PyClass + ": " + te.Msg + "\n"}
+	}
+	return errResult(undefinedMsg(err, t))
+}
+
 func undefinedMsg(err error, t *playbook.Task) string {
 	var ve *vault.Error
 	if errors.As(err, &ve) {
@@ -953,6 +971,13 @@ func undefinedMsg(err error, t *playbook.Task) string {
 	if m := err.Error(); strings.HasPrefix(m, "An unhandled exception occurred while running the lookup plugin ") ||
 		strings.HasPrefix(m, "lookup plugin (") && strings.HasSuffix(m, ") not found") {
 		// a lookup's AnsibleError: no position
+		return m
+	}
+	if m := err.Error(); strings.HasPrefix(m, "Unexpected templating type error occurred on (") {
+		// AnsibleError(orig_exc=TypeError): the type error again
+		if i := strings.Index(m, "): "); i >= 0 {
+			return m + ". " + m[i+3:]
+		}
 		return m
 	}
 	if m := err.Error(); strings.HasPrefix(m, "An unhandled exception occurred while templating ") {
@@ -1283,7 +1308,7 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 	r := pr.r
 	argsV, classes, err := pr.renderArgs(t, vars)
 	if err != nil {
-		return errResult(undefinedMsg(err, t))
+		return argsErrResult(err, t)
 	}
 	args, _ := argsV.(map[string]any)
 	if args == nil {

@@ -27,6 +27,14 @@ type TemplateError struct {
 	typeError bool
 	// syntax marks parse errors.
 	syntax bool
+	// PyClass names the Python exception Ansible's templating lets through
+	// ("ZeroDivisionError", "ValueError"); "" for an AnsibleError.
+	PyClass string
+}
+
+// pyErr aborts evaluation with a Python exception of class.
+func pyErr(class, format string, a ...any) {
+	panic(&TemplateError{Msg: fmt.Sprintf(format, a...), PyClass: class})
 }
 
 func (e *TemplateError) Error() string { return e.Msg }

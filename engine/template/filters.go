@@ -874,19 +874,20 @@ func init() {
 			switch v.(type) {
 			case []any, Tuple:
 			default:
-				filterErr("items2dict requires a list, got <class '%s'> instead.", typeName(v))
+				typeErr("items2dict requires a list, got <class '%s'> instead.", typeName(v))
 			}
 			out := map[string]any{}
 			var keys []string
 			for _, it := range toList(v) {
 				m, ok := norm(it).(map[string]any)
 				if !ok {
-					filterErr("items2dict requires a list of dictionaries")
+					typeErr("items2dict requires a list of dictionaries")
 				}
 				k, ok1 := m[kn]
 				val, ok2 := m[vn]
 				if !ok1 || !ok2 {
-					filterErr("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", kn, vn, pyRepr(v))
+					// AnsibleFilterTypeError, a TypeError
+					typeErr("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", kn, vn, pyRepr(v))
 				}
 				ks := pyStr(norm(k))
 				if _, dup := out[ks]; !dup {
@@ -932,7 +933,8 @@ func init() {
 			s := strArg(v)
 			out, err := pyfmt.ParseJSON([]byte(s))
 			if err != nil {
-				filterErr("%s", err.Error())
+				// json.JSONDecodeError, a ValueError
+				pyErr("ValueError", "%s", err.Error())
 			}
 			return norm(out)
 		},

@@ -139,7 +139,7 @@ func init() {
 				typeErr("root() can only be used on numbers: must be real number, not %s", typeName(base))
 			}
 			if b == 0 {
-				valErr("float division by zero")
+				pyErr("ZeroDivisionError", "float division by zero")
 			}
 			r, err := pyPow(x, 1/b)
 			if err == "math range error" {

@@ -53,20 +53,20 @@ func binaryOp(op string, a, b any) any {
 		case "/":
 			if bf == 0 {
 				if isF {
-					valErr("float division by zero")
+					pyErr("ZeroDivisionError", "float division by zero")
 				}
-				valErr("division by zero")
+				pyErr("ZeroDivisionError", "division by zero")
 			}
 			return af / bf
 		case "//":
 			if isF {
 				if bf == 0 {
-					valErr("float floor division by zero")
+					pyErr("ZeroDivisionError", "float floor division by zero")
 				}
 				return math.Floor(af / bf)
 			}
 			if bi == 0 {
-				valErr("integer division or modulo by zero")
+				pyErr("ZeroDivisionError", "integer division or modulo by zero")
 			}
 			q := ai / bi
 			if (ai%bi != 0) && ((ai < 0) != (bi < 0)) {
@@ -76,7 +76,7 @@ func binaryOp(op string, a, b any) any {
 		case "%":
 			if isF {
 				if bf == 0 {
-					valErr("float modulo")
+					pyErr("ZeroDivisionError", "float modulo")
 				}
 				r := math.Mod(af, bf)
 				if r != 0 && (r < 0) != (bf < 0) {
@@ -85,7 +85,7 @@ func binaryOp(op string, a, b any) any {
 				return r
 			}
 			if bi == 0 {
-				valErr("integer modulo by zero")
+				pyErr("ZeroDivisionError", "integer modulo by zero")
 			}
 			r := ai % bi
 			if r != 0 && (r < 0) != (bi < 0) {
