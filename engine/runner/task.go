@@ -912,7 +912,15 @@ func (pr *playRun) runLoop(t *playbook.Task, host string, vars map[string]any, d
 		delete(res, errKey)
 		if !bypass && !isInclude(t) {
 			o := itemMkOut(res, false)
-			r.emit(func() { pr.itemResult(res, o) })
+			r.emit(func() {
+				// an item's --diff comes before its line
+				if _, has := res["diff"]; has && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.Diff }, r.opt.Diff) {
+					if d, ok := pr.cb.(output.Differ); ok {
+						d.Diff(o)
+					}
+				}
+				pr.itemResult(res, o)
+			})
 		}
 		if truthy(res["changed"]) {
 			agg["changed"] = true
