@@ -173,6 +173,9 @@ func normalise(s, dir string) string {
 	s = versionRe.ReplaceAllString(s, "VERSION BLOCK\n")
 	s = isoRe.ReplaceAllString(s, `"$1": "TIME"`)
 	s = jidRe.ReplaceAllString(s, "JID")
+	// controller temp files that --diff names in "+++ after:" (Ansible's
+	// and goplay's)
+	s = ansibleLocalRe.ReplaceAllString(s, "ANSIBLE-LOCAL-TMP")
 	lines := strings.Split(s, "\n")
 	var out []string
 	var records [][]string
