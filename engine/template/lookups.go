@@ -258,6 +258,7 @@ func (e *evaluator) runLookup(name string, terms []any, kw map[string]any) []any
 		for _, t := range terms {
 			p, ok := e.findFile(strArg(t), "files")
 			if !ok {
+				e.t.warn("Unable to find '" + strArg(t) + "' in expected paths (use -vvvvv to see paths)")
 				lookupErr("file", "could not locate file in lookup: "+strArg(t))
 			}
 			data, err := vault.ReadFile(p)
@@ -298,6 +299,7 @@ func (e *evaluator) runLookup(name string, terms []any, kw map[string]any) []any
 		for _, t := range terms {
 			p, ok := e.findFile(strArg(t), "templates")
 			if !ok {
+				e.t.warn("Unable to find '" + strArg(t) + "' in expected paths (use -vvvvv to see paths)")
 				lookupErr("template", "the template file "+strArg(t)+" could not be found for the lookup")
 			}
 			data, err := os.ReadFile(p)
