@@ -41,7 +41,11 @@ func (l *loader) isModule(name string) bool {
 	if l.opts.IsModule(name) {
 		return true
 	}
-	_, ok := external.Find(name, l.libDirs())
+	if _, ok := external.Find(name, l.libDirs()); ok {
+		return true
+	}
+	// an ansible.builtin module of the controller's ansible-core
+	_, ok := external.CoreModule(name)
 	return ok
 }
 

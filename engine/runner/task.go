@@ -1382,6 +1382,18 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 		args["_ansible_module_name"] = t.Action
 	}
 	if !ok {
+		// an ansible.builtin module goplay has no Go code for: ansible-core's
+		// own, when it is installed on the controller
+		if path, found := external.CoreModule(t.Action); found {
+			inf := external.Info(strings.TrimPrefix(t.Action, "ansible.legacy."), path)
+			info, ok = &inf, true
+			m = inf.New()
+			args["_ansible_no_log"] = noLog(t, pr.play, r, vars)
+			args["_ansible_diff"] = diff
+			args["_ansible_module_name"] = t.Action
+		}
+	}
+	if !ok {
 		return errResult(fmt.Sprintf("The module %s was not found in configured module paths", t.Action))
 	}
 	if m == nil {

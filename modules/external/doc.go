@@ -13,9 +13,16 @@
 //     module_common.py does: WANT_JSON in the text (a JSON arguments file),
 //     <<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>> (the JSON substituted into the
 //     module), a binary (JSON arguments file, run directly), or else
-//     old-style (a key=value arguments file, values str()'d and shell-quoted);
-//     new-style Python modules (ansible.module_utils) and PowerShell modules
-//     are refused with an error;
+//     old-style (a key=value arguments file, values str()'d and shell-quoted),
+//     or a new-style Python module (it imports ansible.module_utils), which
+//     runs inside a wrapper that carries it and the controller's
+//     ansible.module_utils as a zip (ansiballz.go; the arguments travel in
+//     the wrapper); PowerShell modules are refused with an error;
+//   - CoreModule finds the ansible.builtin modules of the ansible-core
+//     installed on the controller, which the engine runs this way when goplay
+//     has no Go code for them (user, apt, git, replace, find, getent …),
+//     except those whose action plugin does controller-side work (package,
+//     yum, unarchive, assemble, reboot, wait_for_connection …);
 //   - the interpreter is the shebang's, replaced by ansible_<name>_interpreter;
 //     a "python" shebang takes ansible_python_interpreter, else the
 //     discovered_interpreter_python fact, else Python is discovered on the

@@ -184,10 +184,13 @@ func (m *Module) Run(ctx context.Context, req *modules.Request) (*modules.Result
 	}
 	st := detect(data)
 	switch st {
-	case styleNewPython:
-		return nil, fmt.Errorf("module (%s) is a new-style Ansible Python module (it imports ansible.module_utils); goplay runs WANT_JSON, JSON-args, old-style and binary modules only", m.Name)
 	case stylePowerShell:
 		return nil, fmt.Errorf("module (%s) is a PowerShell module, which goplay does not run", m.Name)
+	case styleNewPython:
+		if interp, _ := shebang(data); interp == "" {
+			// module_common gives Python modules #!/usr/bin/python
+			data = append([]byte("#!/usr/bin/python\n"), data...)
+		}
 	}
 
 	// The interpreter: the shebang, overridden by ansible_<name>_interpreter.
@@ -247,6 +250,12 @@ func (m *Module) Run(ctx context.Context, req *modules.Request) (*modules.Result
 		argsText = asciiJSON(args)
 	case styleJSONArgs:
 		data = jsonArgsModule(data, args, req)
+		argsPath = ""
+	case styleNewPython:
+		// the arguments travel inside the wrapper (AnsiballZ)
+		if data, err = ansiballz(m.Path, data, args); err != nil {
+			return nil, err
+		}
 		argsPath = ""
 	}
 
