@@ -20,7 +20,8 @@ import (
 // every poll seconds ("ASYNC POLL on …" while it runs) until it finishes
 // ("ASYNC OK/FAILED on …", the module's result with the job's fields) or
 // async seconds have passed ("async task did not complete within the
-// requested time"). The job is killed after async seconds.
+// requested time"). The job is killed as async_wrapper kills it: at the
+// first multiple of 5 seconds not below async.
 func (pr *playRun) runAsync(t *playbook.Task, host string, vars map[string]any, delegate string) map[string]any {
 	check := pr.r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true)
 	if !pr.r.opt.Check {
@@ -34,7 +35,10 @@ func (pr *playRun) runAsync(t *playbook.Task, host string, vars map[string]any, 
 	jid := fmt.Sprintf("j%d.%d", 100000000000+rand.Int64N(900000000000), os.Getpid())
 	dir := pr.asyncDir(t, host, vars, delegate)
 	job := modules.NewAsyncJob(jobHost(host, delegate), jid, dir+"/"+jid)
-	jctx, cancel := context.WithTimeout(pr.ctx, time.Duration(t.Async)*time.Second)
+	// async_wrapper's watchdog checks every 5 seconds, so it kills the job
+	// at the first multiple of 5 seconds not below async
+	limit := (t.Async + 4) / 5 * 5
+	jctx, cancel := context.WithTimeout(pr.ctx, time.Duration(limit)*time.Second)
 	pr.r.jobs.Add(1)
 	go func() {
 		defer pr.r.jobs.Done()
