@@ -11,6 +11,7 @@ import (
 	"github.com/goplay/goplay/engine/output"
 	"github.com/goplay/goplay/engine/playbook"
 	"github.com/goplay/goplay/modules"
+	"github.com/goplay/goplay/modules/external"
 )
 
 // runAsync runs a task with async as TaskExecutor does: the module runs as
@@ -135,4 +136,49 @@ func (pr *playRun) asyncDir(t *playbook.Task, host string, vars map[string]any, 
 		return dir
 	}
 	return strings.TrimRight(strings.TrimSpace(string(out))+dir[1:], "/")
+}
+
+// packageManager is the package action's choice of module: the use
+// argument, else the host's pkg_mgr fact, else the fact from a setup run;
+// res is the failure when none is found.
+func (pr *playRun) packageManager(ctx context.Context, t *playbook.Task, host string, vars map[string]any, delegate string, args map[string]any) (string, map[string]any) {
+	mgr := "auto"
+	if u, ok := args["use"]; ok && u != nil {
+		mgr = modules.ToString(u)
+	}
+	if mgr == "auto" {
+		fv := vars
+		if delegate != "" && delegate != host {
+			fv = pr.delegateVars(delegate)
+		}
+		if af, ok := fv["ansible_facts"].(map[string]any); ok {
+			if s, ok := af["pkg_mgr"].(string); ok && s != "" {
+				mgr = s
+			}
+		}
+	}
+	if mgr == "auto" {
+		// the action's own setup run (its facts are not kept)
+		sargs := map[string]any{"filter": []any{"ansible_pkg_mgr"}, "gather_subset": []any{"!all"}}
+		if m, _, err := modules.New("setup", sargs); err == nil {
+			if conn, err := pr.connect(t, host, vars, delegate); err == nil {
+				if res, err := m.Run(ctx, &modules.Request{Args: sargs, Vars: vars, Host: host, Conn: conn}); err == nil && res != nil {
+					if af, ok := res.Data["ansible_facts"].(map[string]any); ok {
+						if s, ok := af["ansible_pkg_mgr"].(string); ok && s != "" {
+							mgr = s
+						}
+					}
+				}
+			}
+		}
+	}
+	if mgr == "auto" {
+		return "", map[string]any{"failed": true, "exception": "NoneType: None\n", "msg": `Could not detect which package manager to use. Try gathering facts or setting the "use" option.`}
+	}
+	if _, ok := external.CoreModule(mgr); !ok {
+		if _, native := modules.Lookup(mgr); !native {
+			return "", map[string]any{"failed": true, "exception": "NoneType: None\n", "msg": "Could not find a module for " + mgr + "."}
+		}
+	}
+	return mgr, nil
 }

@@ -1384,13 +1384,26 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 	if !ok {
 		// an ansible.builtin module goplay has no Go code for: ansible-core's
 		// own, when it is installed on the controller
-		if path, found := external.CoreModule(t.Action); found {
-			inf := external.Info(strings.TrimPrefix(t.Action, "ansible.legacy."), path)
+		action := t.Action
+		if strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.") == "package" {
+			// the package action runs the host's package manager module
+			mgr, res := pr.packageManager(base, t, host, vars, delegate, args)
+			if res != nil {
+				return res
+			}
+			delete(args, "use")
+			action = mgr
+		}
+		if path, found := external.CoreModule(action); found {
+			inf := external.Info(strings.TrimPrefix(action, "ansible.legacy."), path)
 			info, ok = &inf, true
 			m = inf.New()
 			args["_ansible_no_log"] = noLog(t, pr.play, r, vars)
 			args["_ansible_diff"] = diff
-			args["_ansible_module_name"] = t.Action
+			args["_ansible_module_name"] = "ansible.legacy." + strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.")
+			if action == t.Action {
+				args["_ansible_module_name"] = t.Action
+			}
 		}
 	}
 	if !ok {
