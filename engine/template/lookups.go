@@ -50,12 +50,7 @@ func (e *evaluator) global(name string) any {
 			if step == 0 {
 				valErr("range() arg 3 must not be zero")
 			}
-			n := 0
-			if step > 0 && stop > start {
-				n = (stop - start + step - 1) / step
-			} else if step < 0 && stop < start {
-				n = (start - stop - step - 1) / -step
-			}
+			n := rangeLen(start, stop, step)
 			if n > maxRange {
 				valErr("Range too big. The sandbox blocks ranges larger than MAX_RANGE (%d).", maxRange)
 			}
@@ -468,4 +463,15 @@ func splitTerms(s string) []string {
 		out = append(out, strings.TrimSpace(p))
 	}
 	return out
+}
+
+// rangeLen is len(range(start, stop, step)) for a step that is not 0.
+func rangeLen(start, stop, step int) int {
+	switch {
+	case step > 0 && stop > start:
+		return (stop - start + step - 1) / step
+	case step < 0 && stop < start:
+		return (start - stop - step - 1) / -step
+	}
+	return 0
 }

@@ -139,12 +139,7 @@ func sequenceLookup(terms []any) []any {
 			adjust = -1
 		}
 		stop := *end + adjust
-		n := 0
-		if stride > 0 && stop > start {
-			n = (stop - start + stride - 1) / stride
-		} else if stride < 0 && stop < start {
-			n = (start - stop - stride - 1) / -stride
-		}
+		n := rangeLen(start, stop, stride)
 		if n > maxRange {
 			fail("unknown error generating sequence: Range too big")
 		}
