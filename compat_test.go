@@ -176,6 +176,8 @@ func normalise(s, dir string) string {
 	// controller temp files that --diff names in "+++ after:" (Ansible's
 	// and goplay's)
 	s = ansibleLocalRe.ReplaceAllString(s, "ANSIBLE-LOCAL-TMP")
+	// and the remote temp directories of external modules
+	s = ansibleTmpRe.ReplaceAllString(s, "ansible-tmp-X")
 	lines := strings.Split(s, "\n")
 	var out []string
 	var records [][]string

@@ -1394,10 +1394,23 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 			delete(args, "use")
 			action = mgr
 		}
+		var staged *external.Module
+		if strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.") == "unarchive" {
+			// unarchive's action plugin checks creates and dest and sends
+			// a controller archive along
+			em, res := pr.unarchiveAction(base, t, host, vars, delegate, args)
+			if res != nil {
+				return res
+			}
+			staged = em
+		}
 		if path, found := external.CoreModule(action); found {
 			inf := external.Info(strings.TrimPrefix(action, "ansible.legacy."), path)
 			info, ok = &inf, true
 			m = inf.New()
+			if staged != nil {
+				m = staged
+			}
 			args["_ansible_no_log"] = noLog(t, pr.play, r, vars)
 			args["_ansible_diff"] = diff
 			args["_ansible_module_name"] = "ansible.legacy." + strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.")

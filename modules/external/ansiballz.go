@@ -70,7 +70,18 @@ func CoreModule(name string) (string, bool) {
 	for _, p := range []string{"ansible.builtin.", "ansible.legacy."} {
 		name = strings.TrimPrefix(name, p)
 	}
-	if name == "" || strings.ContainsAny(name, "/.\x00") || actionOnly[name] {
+	if actionOnly[name] {
+		return "", false
+	}
+	return coreModuleFile(name)
+}
+
+// CoreActionModule is CoreModule for the modules that goplay runs behind
+// its own version of their action plugin (unarchive).
+func CoreActionModule(name string) (string, bool) { return coreModuleFile(name) }
+
+func coreModuleFile(name string) (string, bool) {
+	if name == "" || strings.ContainsAny(name, "/.\x00") {
 		return "", false
 	}
 	lib := ansibleLib()
@@ -88,7 +99,7 @@ func CoreModule(name string) (string, bool) {
 // the controller that the module alone does not (choosing the package
 // manager, transferring an archive, rebooting …): without it the module
 // would not do what the playbook means, so goplay does not offer them.
-var actionOnly = map[string]bool{"assemble": true, "reboot": true, "unarchive": true,
+var actionOnly = map[string]bool{"assemble": true, "reboot": true,
 	"validate_argument_spec": true, "wait_for_connection": true, "yum": true, "set_stats": true}
 
 var (

@@ -21,9 +21,11 @@
 //   - CoreModule finds the ansible.builtin modules of the ansible-core
 //     installed on the controller, which the engine runs this way when goplay
 //     has no Go code for them (user, apt, git, replace, find, getent …),
-//     and the package action (it picks the host's package manager module),
-//     but not those whose action plugin does other controller-side work
-//     (yum, unarchive, assemble, reboot, wait_for_connection …);
+//     and, behind goplay's versions of their action plugins, package (it
+//     picks the host's package manager module) and unarchive (Source and
+//     SourceArg send the controller's archive along); not those whose
+//     action plugin does other controller-side work (yum, assemble, reboot,
+//     wait_for_connection …);
 //   - the interpreter is the shebang's, replaced by ansible_<name>_interpreter;
 //     a "python" shebang takes ansible_python_interpreter, else the
 //     discovered_interpreter_python fact, else Python is discovered on the

@@ -54,6 +54,11 @@ type Module struct {
 	// Params receives the task's arguments, so that any argument is
 	// accepted; Run sends req.Args, which keeps the task's order.
 	Params map[string]any `arg:"_params,remain"`
+	// Source, when set, is a file the action transfers into the module's
+	// temporary directory as "source" before the module runs, with the
+	// module's SourceArg argument pointing at it (unarchive's archive).
+	Source    []byte
+	SourceArg string
 }
 
 var _ modules.Module = (*Module)(nil)
@@ -238,6 +243,13 @@ func (m *Module) Run(ctx context.Context, req *modules.Request) (*modules.Result
 	}
 
 	args := m.moduleArgs(req, tmp, tmpdir)
+	if m.SourceArg != "" {
+		src := tmpdir + "/source"
+		if err := req.Conn.Put(ctx, bytes.NewReader(m.Source), src, 0o600); err != nil {
+			return nil, fmt.Errorf("transferring %s: %w", m.SourceArg, err)
+		}
+		args.Set(m.SourceArg, src)
+	}
 	remoteName := "AnsiballZ_" + filepath.Base(m.Path)
 	modPath := tmpdir + "/" + remoteName
 	argsPath := tmpdir + "/args"
