@@ -1404,6 +1404,17 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 			}
 			staged = em
 		}
+		if strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.") == "assemble" {
+			check := r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true)
+			if !r.opt.Check {
+				check = effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, false)
+			}
+			em, res := pr.assembleAction(t, args, check)
+			if res != nil {
+				return res
+			}
+			staged = em
+		}
 		if path, found := external.CoreModule(action); found {
 			inf := external.Info(strings.TrimPrefix(action, "ansible.legacy."), path)
 			info, ok = &inf, true

@@ -105,3 +105,27 @@ func (pr *playRun) unarchiveAction(ctx context.Context, t *playbook.Task, host s
 	}
 	return m, nil
 }
+
+// assembleAction is ansible.builtin.assemble's action plugin for fragments
+// on the target (remote_src, the default): src and dest are required, check
+// mode is not supported, and the module does the work. Assembling
+// controller fragments (remote_src: false) is not implemented.
+func (pr *playRun) assembleAction(t *playbook.Task, args map[string]any, check bool) (*external.Module, map[string]any) {
+	delete(args, "decrypt")
+	if check {
+		return nil, map[string]any{"skipped": true, "changed": false, "msg": "check mode is not supported for this task."}
+	}
+	if args["src"] == nil || args["dest"] == nil {
+		return nil, map[string]any{"failed": true, "exception": "NoneType: None\n", "msg": "src and dest are required"}
+	}
+	if rs, ok := args["remote_src"]; ok {
+		if b, _ := modules.ToBool(rs); !b {
+			return nil, errResult("goplay does not run assemble with remote_src: false (fragments on the controller) yet")
+		}
+	}
+	path, ok := external.CoreActionModule("assemble")
+	if !ok {
+		return nil, errResult("assemble needs ansible-core's assemble module on the controller")
+	}
+	return &external.Module{Name: t.Action, Path: path}, nil
+}

@@ -99,7 +99,7 @@ func coreModuleFile(name string) (string, bool) {
 // the controller that the module alone does not (choosing the package
 // manager, transferring an archive, rebooting …): without it the module
 // would not do what the playbook means, so goplay does not offer them.
-var actionOnly = map[string]bool{"assemble": true, "reboot": true,
+var actionOnly = map[string]bool{"reboot": true,
 	"validate_argument_spec": true, "wait_for_connection": true, "yum": true, "set_stats": true}
 
 var (
