@@ -22,10 +22,10 @@
 //     installed on the controller, which the engine runs this way when goplay
 //     has no Go code for them (user, apt, git, replace, find, getent …),
 //     and, behind goplay's versions of their action plugins, package (it
-//     picks the host's package manager module) and unarchive (Source and
-//     SourceArg send the controller's archive along); not those whose
-//     action plugin does other controller-side work (yum, assemble, reboot,
-//     wait_for_connection …);
+//     picks the host's package manager module), unarchive (Source and
+//     SourceArg send the controller's archive along) and assemble (fragments
+//     on the target); not those whose action plugin does other
+//     controller-side work (yum, reboot, wait_for_connection …);
 //   - the interpreter is the shebang's, replaced by ansible_<name>_interpreter;
 //     a "python" shebang takes ansible_python_interpreter, else the
 //     discovered_interpreter_python fact, else Python is discovered on the
