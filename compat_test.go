@@ -179,6 +179,9 @@ func normalise(s, dir string) string {
 	// and the remote temp directories of external modules
 	s = ansibleTmpRe.ReplaceAllString(s, "ansible-tmp-X")
 	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = sortIncludedHosts(l)
+	}
 	var out []string
 	var records [][]string
 	flush := func() {
@@ -315,4 +318,23 @@ func TestNormaliseHostOrder(t *testing.T) {
 	if normalise(a, "/x") == normalise(c, "/x") {
 		t.Errorf("an exception line attached to the wrong host was not noticed")
 	}
+}
+
+// sortIncludedHosts sorts the hosts of an "included: FILE for h1, h2" line:
+// Ansible lists them in the order their results came in.
+func sortIncludedHosts(l string) string {
+	if !strings.HasPrefix(l, "included: ") {
+		return l
+	}
+	i := strings.LastIndex(l, " for ")
+	if i < 0 {
+		return l
+	}
+	hosts, rest := l[i+5:], ""
+	if j := strings.Index(hosts, " => (item="); j >= 0 {
+		hosts, rest = hosts[:j], hosts[j:]
+	}
+	hs := strings.Split(hosts, ", ")
+	sort.Strings(hs)
+	return l[:i+5] + strings.Join(hs, ", ") + rest
 }
