@@ -163,6 +163,11 @@ func (l *loader) loadRole(ctx *taskCtx, pos Pos, name string, params map[string]
 	} else if o.TasksFrom != "" {
 		return nil, Errorf(pos, "Could not find specified file in role: tasks/%s", o.TasksFrom)
 	}
+	if vt, err := roleValidationTask(r, path, o.TasksFrom, pos); err != nil {
+		return nil, err
+	} else if vt != nil {
+		r.Tasks = append([]*Task{vt}, r.Tasks...)
+	}
 	if f := mainFile(filepath.Join(path, "handlers"), o.HandlersFrom); f != "" {
 		hctx := &taskCtx{play: ctx.play, role: r, handler: true, file: f}
 		if r.Handlers, err = l.loadTaskFile(hctx, f); err != nil {

@@ -112,21 +112,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 			pr.countIncluded(g.hosts)
 			pr.cb.Included(path, g.hosts, g.label)
 			b := &playbook.Task{IsBlock: true, Parent: t.Parent, Role: t.Role, Play: pr.play, Pos: t.Pos}
-			b.Attrs = t.Attrs
-			b.When = nil
-			// tags on a dynamic include select the include only; the
-			// included tasks get the tags of `apply:`
-			b.Tags = nil
-			if ap, ok := g.args["apply"].(map[string]any); ok {
-				switch tg := ap["tags"].(type) {
-				case string:
-					b.Tags = strings.Split(tg, ",")
-				case []any:
-					for _, x := range tg {
-						b.Tags = append(b.Tags, modules.ToString(x))
-					}
-				}
-			}
+			b.Attrs = includeAttrs(t, g.args)
 			b.Vars = vars
 			b.UnsafeVars = unsafeLoopVars(t, g.loopVars)
 			tasks, err := playbook.LoadTasksFile(path, pr.play, t.Role, b, opts)
@@ -156,8 +142,7 @@ func (pr *playRun) runIncludes(t *playbook.Task, hrs []*hostResult) {
 					vars[k] = v
 				}
 			}
-			wrapper := &playbook.Task{IsBlock: true, Parent: t.Parent, Role: t.Role, Play: pr.play, Pos: t.Pos, Attrs: t.Attrs}
-			wrapper.When = nil
+			wrapper := &playbook.Task{IsBlock: true, Parent: t.Parent, Role: t.Role, Play: pr.play, Pos: t.Pos, Attrs: includeAttrs(t, g.args)}
 			wrapper.Vars = vars
 			wrapper.UnsafeVars = unsafeLoopVars(t, g.loopVars)
 			rb := playbook.RoleBlock(role, wrapper, pr.play)
@@ -236,4 +221,54 @@ func markHandlers(tasks []*playbook.Task) {
 		markHandlers(x.Rescue)
 		markHandlers(x.Always)
 	}
+}
+
+// includeAttrs are the keywords that the tasks of a dynamic include get
+// from it. A dynamic include is not statically loaded, so its tasks do not
+// inherit its own keywords (Task._get_parent_attribute skips it for the
+// grandparent); only its vars reach them, and the keywords of apply:
+// (tags, become, ignore_errors, no_log, environment …). The legacy include
+// keeps its keywords.
+func includeAttrs(t *playbook.Task, args map[string]any) playbook.Attrs {
+	if t.Module == "include" {
+		a := t.Attrs
+		a.When, a.Tags = nil, nil
+		return a
+	}
+	var a playbook.Attrs
+	ap, _ := args["apply"].(map[string]any)
+	boolPtr := func(k string) *bool {
+		v, ok := ap[k]
+		if !ok || v == nil {
+			return nil
+		}
+		b, err := modules.ToBool(v)
+		if err != nil {
+			return nil
+		}
+		return &b
+	}
+	switch tg := ap["tags"].(type) {
+	case string:
+		a.Tags = strings.Split(tg, ",")
+	case []any:
+		for _, x := range tg {
+			a.Tags = append(a.Tags, modules.ToString(x))
+		}
+	}
+	a.Become = boolPtr("become")
+	a.IgnoreErrors = boolPtr("ignore_errors")
+	a.IgnoreUnreach = boolPtr("ignore_unreachable")
+	a.AnyErrorsFatal = boolPtr("any_errors_fatal")
+	a.CheckMode = boolPtr("check_mode")
+	a.Diff = boolPtr("diff")
+	a.RunOnce = boolPtr("run_once")
+	a.BecomeUser = ap["become_user"]
+	a.BecomeMethod = ap["become_method"]
+	a.NoLog = ap["no_log"]
+	a.DelegateTo = ap["delegate_to"]
+	if e, ok := ap["environment"]; ok && e != nil {
+		a.Environment = []any{e}
+	}
+	return a
 }
