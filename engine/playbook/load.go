@@ -797,7 +797,35 @@ func (l *loader) parseTask(ctx *taskCtx, n *yaml.Node) (*Task, error) {
 	if err := l.parseAction(ctx, t, actionKey, actionNode, argsNode); err != nil {
 		return nil, err
 	}
+	if err := checkIncludeKeywords(ctx.file, n, t, actionKey); err != nil {
+		return nil, err
+	}
 	return l.resolveStatic(ctx, t)
+}
+
+// validIncludeKeywords are TaskInclude's VALID_INCLUDE_KEYWORDS: the only
+// task keywords include_tasks and include_role take.
+var validIncludeKeywords = map[string]bool{"action": true, "args": true, "collections": true, "debugger": true,
+	"ignore_errors": true, "loop": true, "loop_control": true, "loop_with": true, "name": true, "no_log": true,
+	"register": true, "run_once": true, "tags": true, "timeout": true, "vars": true, "when": true}
+
+// checkIncludeKeywords refuses the other keywords on include_tasks and
+// include_role, as TaskInclude.preprocess_data does.
+func checkIncludeKeywords(file string, n *yaml.Node, t *Task, actionKey string) error {
+	class := map[string]string{"include_tasks": "TaskInclude", "include_role": "IncludeRole"}[t.Module]
+	if class == "" {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i].Value
+		if key == actionKey || strings.HasPrefix(key, "with_") || validIncludeKeywords[key] || key == "local_action" {
+			continue
+		}
+		if taskKW[key] {
+			return Errorf(NodePos(file, n), "'%s' is not a valid attribute for a %s", key, class)
+		}
+	}
+	return nil
 }
 
 func parseLoopControl(file string, n *yaml.Node, v any) (*LoopControl, error) {
