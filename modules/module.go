@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/goplay/goplay/engine/pyfmt"
 )
@@ -251,6 +252,20 @@ func ExecTTY(ctx context.Context, c Conn, cmd string) (stdout, stderr []byte, rc
 		return t.ExecTTY(ctx, cmd)
 	}
 	return c.Exec(ctx, cmd, nil)
+}
+
+// ExpandUser expands a leading ~ in path with the target's home directory,
+// as the action plugins' _remote_expand_user does; path is returned as it
+// is when there is no ~ or the target does not answer.
+func ExpandUser(ctx context.Context, c Conn, path string) string {
+	if path != "~" && !strings.HasPrefix(path, "~/") {
+		return path
+	}
+	out, _, rc, err := c.Exec(ctx, "echo ~", nil)
+	if err != nil || rc != 0 {
+		return path
+	}
+	return strings.TrimSpace(string(out)) + path[1:]
 }
 
 // ScriptConn is implemented by connections that can run one of goplay's own

@@ -60,6 +60,11 @@ func Names() []string {
 	return out
 }
 
+// ShortName is name without an ansible.builtin. or ansible.legacy. prefix.
+func ShortName(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "ansible.legacy.")
+}
+
 // Canonical returns the module's short name for name, or name itself.
 func Canonical(name string) string {
 	if i, ok := Lookup(name); ok {

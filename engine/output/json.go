@@ -3,11 +3,11 @@ package output
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/modules"
 )
 
 // Positioned is implemented by callbacks that want to know where plays and
@@ -116,7 +116,7 @@ func executorNoLog(action string, m map[string]any) bool {
 	if truthy(m["unreachable"]) || truthy(m[EarlyResultKey]) {
 		return false
 	}
-	action = strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.")
+	action = modules.ShortName(action)
 	if e, ok := m["exception"].(string); ok && e == "NoneType: None\n" && controllerActions[action] {
 		return false
 	}

@@ -22,10 +22,7 @@ const moduleDefaultsError = "The field 'module_defaults' is supposed to be a dic
 // known. gather_facts keeps its own key: its defaults are the action's,
 // which pass them on to setup.
 func (l *loader) moduleDefaultsKey(action string) (string, bool) {
-	short := action
-	for _, p := range []string{"ansible.builtin.", "ansible.legacy."} {
-		short = strings.TrimPrefix(short, p)
-	}
+	short := modules.ShortName(action)
 	if short == "gather_facts" {
 		return short, true
 	}
@@ -108,15 +105,20 @@ var builtinActionGroups = map[string][]string{
 // ModuleDefaultsKey): the defaults of the groups that hold it, then its
 // own, in the order they apply (get_action_args_with_defaults).
 func ModuleDefaultsFor(t *Task, play *Play, key string) []any {
-	var chain [][]any
+	var chain [][]any // inner first; only the levels that set some
 	for p := t; p != nil; p = p.Parent {
-		chain = append(chain, p.ModuleDefaults)
-		if p.Role != nil && (p.Parent == nil || p.Parent.Role != p.Role) {
+		if len(p.ModuleDefaults) > 0 {
+			chain = append(chain, p.ModuleDefaults)
+		}
+		if p.Role != nil && (p.Parent == nil || p.Parent.Role != p.Role) && len(p.Role.ModuleDefaults) > 0 {
 			chain = append(chain, p.Role.ModuleDefaults)
 		}
 	}
-	if play != nil {
+	if play != nil && len(play.ModuleDefaults) > 0 {
 		chain = append(chain, play.ModuleDefaults)
+	}
+	if len(chain) == 0 {
+		return nil
 	}
 	merged := map[string]any{}
 	for i := len(chain) - 1; i >= 0; i-- {
@@ -142,10 +144,7 @@ func ModuleDefaultsFor(t *Task, play *Play, key string) []any {
 
 // TaskDefaultsKey is the module_defaults key of a task's action.
 func TaskDefaultsKey(t *Task) string {
-	short := t.Action
-	for _, p := range []string{"ansible.builtin.", "ansible.legacy."} {
-		short = strings.TrimPrefix(short, p)
-	}
+	short := modules.ShortName(t.Action)
 	if short == "gather_facts" {
 		return short
 	}

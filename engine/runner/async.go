@@ -24,11 +24,7 @@ import (
 // requested time"). The job is killed as async_wrapper kills it: at the
 // first multiple of 5 seconds not below async.
 func (pr *playRun) runAsync(t *playbook.Task, host string, vars map[string]any, delegate string) map[string]any {
-	check := pr.r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true)
-	if !pr.r.opt.Check {
-		check = effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, false)
-	}
-	if check {
+	if pr.checkMode(t) {
 		// ActionBase.run's AnsibleActionFail
 		return map[string]any{"failed": true, "changed": false, "exception": "NoneType: None\n",
 			"msg": "check mode and async cannot be used on same task."}
@@ -131,11 +127,7 @@ func (pr *playRun) asyncDir(t *playbook.Task, host string, vars map[string]any, 
 	if err != nil {
 		return dir
 	}
-	out, _, rc, err := conn.Exec(pr.ctx, "echo ~", nil)
-	if err != nil || rc != 0 {
-		return dir
-	}
-	return strings.TrimRight(strings.TrimSpace(string(out))+dir[1:], "/")
+	return strings.TrimRight(modules.ExpandUser(pr.ctx, conn, dir), "/")
 }
 
 // packageManager is the package action's choice of module: the use

@@ -152,12 +152,11 @@ func (r *Runner) checkVaultVarsFiles(play *playbook.Play) error {
 			if !strings.HasPrefix(path, "/") {
 				path = play.Playbook.Dir + "/" + name
 			}
-			data, err := os.ReadFile(path)
-			if err != nil {
+			if !fileExists(path) {
 				continue
 			}
-			if vault.IsEncrypted(data) {
-				if _, err := vault.DecryptFile(data, path); err != nil {
+			if vault.IsEncryptedFile(path) {
+				if _, err := vault.ReadFile(path); err != nil {
 					return err
 				}
 			}

@@ -1343,6 +1343,9 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 	}
 	for _, key := range keys {
 		defs := playbook.ModuleDefaultsFor(t, pr.play, key)
+		if len(defs) == 0 {
+			continue
+		}
 		merged := map[string]any{}
 		for _, d := range defs {
 			dv, err := r.tpl.RenderValue(d, vars)
@@ -1384,36 +1387,27 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 	if !ok {
 		// an ansible.builtin module goplay has no Go code for: ansible-core's
 		// own, when it is installed on the controller
+		// (package, unarchive and assemble behind goplay's versions of
+		// their action plugins)
 		action := t.Action
-		if strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.") == "package" {
-			// the package action runs the host's package manager module
-			mgr, res := pr.packageManager(base, t, host, vars, delegate, args)
-			if res != nil {
-				return res
-			}
-			delete(args, "use")
-			action = mgr
-		}
 		var staged *external.Module
-		if strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.") == "unarchive" {
-			// unarchive's action plugin checks creates and dest and sends
-			// a controller archive along
-			em, res := pr.unarchiveAction(base, t, host, vars, delegate, args)
-			if res != nil {
-				return res
+		var res map[string]any
+		switch modules.ShortName(action) {
+		case "package":
+			// the package action runs the host's package manager module
+			var mgr string
+			if mgr, res = pr.packageManager(base, t, host, vars, delegate, args); res == nil {
+				delete(args, "use")
+				action = mgr
 			}
-			staged = em
+		case "unarchive":
+			// checks creates and dest, sends a controller archive along
+			staged, res = pr.unarchiveAction(base, t, host, vars, delegate, args)
+		case "assemble":
+			staged, res = pr.assembleAction(t, args, pr.checkMode(t))
 		}
-		if strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.") == "assemble" {
-			check := r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true)
-			if !r.opt.Check {
-				check = effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, false)
-			}
-			em, res := pr.assembleAction(t, args, check)
-			if res != nil {
-				return res
-			}
-			staged = em
+		if res != nil {
+			return res
 		}
 		if path, found := external.CoreModule(action); found {
 			inf := external.Info(strings.TrimPrefix(action, "ansible.legacy."), path)
@@ -1424,7 +1418,7 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 			}
 			args["_ansible_no_log"] = noLog(t, pr.play, r, vars)
 			args["_ansible_diff"] = diff
-			args["_ansible_module_name"] = "ansible.legacy." + strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.")
+			args["_ansible_module_name"] = "ansible.legacy." + modules.ShortName(action)
 			if action == t.Action {
 				args["_ansible_module_name"] = t.Action
 			}
@@ -1443,10 +1437,7 @@ func (pr *playRun) runModuleCtx(base context.Context, t *playbook.Task, host str
 			return map[string]any{"failed": true, "msg": err.Error()}
 		}
 	}
-	check := r.opt.Check && effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, true)
-	if !r.opt.Check {
-		check = effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, false)
-	}
+	check := pr.checkMode(t)
 	if check && !info.CheckMode {
 		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", name)}
 	}
@@ -1808,4 +1799,9 @@ func metaSkip(action, host string) (string, string) {
 func actionFailed(res map[string]any) bool {
 	e, ok := res["exception"].(string)
 	return ok && e == "NoneType: None\n"
+}
+
+// checkMode is the task's check_mode: the keyword, else -C.
+func (pr *playRun) checkMode(t *playbook.Task) bool {
+	return effBool(t, pr.play, func(a *playbook.Attrs) *bool { return a.CheckMode }, pr.r.opt.Check)
 }

@@ -51,8 +51,7 @@ func (pr *playRun) unarchiveAction(ctx context.Context, t *playbook.Task, host s
 			return p
 		}
 		if home == "" {
-			out, _, _, _ := conn.Exec(ctx, "echo ~", nil)
-			home = strings.TrimSpace(string(out))
+			home = modules.ExpandUser(ctx, conn, "~")
 		}
 		return home + p[1:]
 	}

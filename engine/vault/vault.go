@@ -21,6 +21,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -76,6 +77,19 @@ func IsEncrypted(data []byte) bool {
 		}
 	}
 	return true
+}
+
+// IsEncryptedFile reports whether the file at path starts with the vault
+// header, reading only that much.
+func IsEncryptedFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(Header))
+	n, _ := io.ReadFull(f, head)
+	return n == len(head) && string(head) == Header
 }
 
 // ReadFile reads a file, decrypting it when it is vault encrypted (as

@@ -37,10 +37,8 @@ func (a *AsyncStatus) Run(ctx context.Context, req *modules.Request) (*modules.R
 		if dir == "" {
 			dir = "~/.ansible_async"
 		}
-		if strings.HasPrefix(dir, "~") && req.Conn != nil {
-			if out, _, rc, err := req.Conn.Exec(ctx, "echo ~", nil); err == nil && rc == 0 {
-				dir = strings.TrimSpace(string(out)) + dir[1:]
-			}
+		if req.Conn != nil {
+			dir = modules.ExpandUser(ctx, req.Conn, dir)
 		}
 		file = strings.TrimRight(dir, "/") + "/" + a.JID
 	}

@@ -82,7 +82,7 @@ func (iv *IncludeVars) Run(ctx context.Context, req *modules.Request) (*modules.
 	var loaded []any
 	showContent := true
 	for _, f := range files {
-		if head, err := os.ReadFile(f); err == nil && vault.IsEncrypted(head) {
+		if vault.IsEncryptedFile(f) {
 			// a vault-encrypted file's variables are not shown
 			showContent = false
 		}

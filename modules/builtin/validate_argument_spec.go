@@ -177,24 +177,7 @@ func argClass(v any, cls string) string {
 	case "AnsibleSequence":
 		return "<class 'ansible.parsing.yaml.objects.AnsibleSequence'>"
 	case "":
-	default:
-		return "<class '" + cls + "'>"
+		return pyType(v)
 	}
-	switch v.(type) {
-	case string:
-		return "<class 'str'>"
-	case int:
-		return "<class 'int'>"
-	case float64:
-		return "<class 'float'>"
-	case bool:
-		return "<class 'bool'>"
-	case []any:
-		return "<class 'list'>"
-	case map[string]any:
-		return "<class 'dict'>"
-	case nil:
-		return "<class 'NoneType'>"
-	}
-	return fmt.Sprintf("<class '%T'>", v)
+	return "<class '" + cls + "'>"
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/goplay/goplay/engine/pyfmt"
+	"github.com/goplay/goplay/modules"
 )
 
 // New-style Python modules (the ones that import ansible.module_utils, as
@@ -67,9 +68,7 @@ func ansibleLib() string {
 // ansible-core by name ("user", "ansible.builtin.user",
 // "ansible.legacy.user").
 func CoreModule(name string) (string, bool) {
-	for _, p := range []string{"ansible.builtin.", "ansible.legacy."} {
-		name = strings.TrimPrefix(name, p)
-	}
+	name = modules.ShortName(name)
 	if actionOnly[name] {
 		return "", false
 	}

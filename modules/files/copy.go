@@ -1238,17 +1238,7 @@ func (c *Copy) remoteDir(ctx context.Context, req *modules.Request, o *output, s
 // (with decrypt, the default: the action's get_real_file decrypts it into a
 // private controller temp file, which --diff names).
 func (c *Copy) decrypted(req *modules.Request, s source) (source, error) {
-	if !c.Decrypt || s.path == "" {
-		return s, nil
-	}
-	f, err := os.Open(s.path)
-	if err != nil {
-		return s, nil // reported by the copy itself
-	}
-	head := make([]byte, len(vault.Header))
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	if n < len(head) || string(head) != vault.Header {
+	if !c.Decrypt || s.path == "" || !vault.IsEncryptedFile(s.path) {
 		return s, nil
 	}
 	data, err := vault.ReadFile(s.path)
